@@ -1,0 +1,455 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+PRIORITIES = [
+    ("0", "Normal"),
+    ("1", "High"),
+    ("2", "Urgent"),
+]
+
+RESOLUTIONS = [
+    ("first_contact", "Answered at first contact"),
+    ("forwarded", "Forwarded"),
+    ("case_opened", "Case opened"),
+    ("referred", "Referred elsewhere"),
+    ("rejected", "Rejected"),
+]
+
+
+class CitizenInquiry(models.Model):
+    """One contact from a citizen through one channel (henvendelse)."""
+
+    _name = "citizen.inquiry"
+    _description = "Citizen Inquiry"
+    _inherit = ["mail.thread.cc", "mail.activity.mixin"]
+    _order = "priority desc, date_received desc, id desc"
+    _rec_names_search = ["number", "name"]
+    _primary_email = "partner_email"
+    _check_company_auto = True
+
+    number = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default=lambda self: self.env._("New"),
+    )
+    name = fields.Char(
+        string="Subject",
+        required=True,
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    description = fields.Html()
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Municipality",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Citizen",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    partner_name = fields.Char(
+        string="Contact Name",
+        compute="_compute_partner_contact",
+        store=True,
+        readonly=False,
+        help="Name of an unidentified contact; filled from the citizen otherwise.",
+    )
+    partner_email = fields.Char(
+        string="Contact E-mail",
+        compute="_compute_partner_contact",
+        store=True,
+        readonly=False,
+    )
+    partner_phone = fields.Char(
+        string="Contact Phone",
+        compute="_compute_partner_contact",
+        store=True,
+        readonly=False,
+    )
+    channel_id = fields.Many2one(
+        "citizen.channel",
+        string="Channel",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        default=lambda self: self._default_channel_id(),
+    )
+    service_id = fields.Many2one(
+        "citizen.service",
+        string="Service",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    los_theme_id = fields.Many2one(
+        related="service_id.los_theme_id", store=True, string="LOS Theme", index=True
+    )
+    queue_id = fields.Many2one(
+        "citizen.queue",
+        string="Queue",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+        compute="_compute_queue_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    stage_id = fields.Many2one(
+        "citizen.inquiry.stage",
+        string="Stage",
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        compute="_compute_stage_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="['|', ('queue_ids', '=', False), ('queue_ids', '=', queue_id)]",
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assigned to",
+        index=True,
+        tracking=True,
+        domain=[("share", "=", False)],
+        check_company=True,
+    )
+    priority = fields.Selection(PRIORITIES, default="0", index=True)
+    date_received = fields.Datetime(
+        string="Received",
+        required=True,
+        index=True,
+        default=fields.Datetime.now,
+        copy=False,
+    )
+    date_first_response = fields.Datetime(string="First Response", copy=False)
+    date_closed = fields.Datetime(string="Closed", copy=False, index=True)
+    date_deadline = fields.Datetime(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        index=True,
+        copy=False,
+        help="When the inquiry should be resolved, from the service's target "
+        "resolution time.",
+    )
+    resolution = fields.Selection(RESOLUTIONS, tracking=True, copy=False, index=True)
+    resolution_note = fields.Text(copy=False)
+    answered_directly = fields.Boolean(
+        string="Answered directly",
+        compute="_compute_answered_directly",
+        inverse="_inverse_answered_directly",
+        help="The citizen got the answer at the counter or on the phone: the "
+        "inquiry is closed as answered at first contact.",
+    )
+    first_contact_rate = fields.Float(
+        string="Answered at First Contact (%)",
+        compute="_compute_first_contact_rate",
+        store=True,
+        aggregator="avg",
+    )
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue"
+    )
+    is_confidential = fields.Boolean(
+        string="Confidential",
+        tracking=True,
+        help="Subject to a duty of confidentiality (taushetsplikt, offl. § 13): "
+        "only members of the handling queue and supervisors can see it.",
+    )
+    case_id = fields.Many2one(
+        "citizen.case", string="Case", index=True, tracking=True, check_company=True
+    )
+    color = fields.Integer(string="Color Index")
+
+    _number_company_unique = models.Constraint(
+        "UNIQUE(number, company_id)", "The inquiry number must be unique."
+    )
+    _open_queue_stage_idx = models.Index("(queue_id, stage_id) WHERE active IS TRUE")
+    _partner_date_idx = models.Index("(partner_id, date_received DESC)")
+
+    # ------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------
+
+    @api.model
+    def _default_channel_id(self):
+        return self.env.ref("citizen_crm.channel_counter", raise_if_not_found=False)
+
+    @api.model
+    def _get_default_queue(self, company=None):
+        company = company or self.env.company
+        queue = company.citizen_default_queue_id
+        if queue and queue.active:
+            return queue
+        return self.env["citizen.queue"].search(
+            [("company_id", "=", company.id), ("queue_type", "=", "front_line")],
+            limit=1,
+        )
+
+    @api.depends("service_id")
+    def _compute_name(self):
+        for inquiry in self:
+            if not inquiry.name:
+                inquiry.name = inquiry.service_id.name or inquiry.channel_id.name or ""
+
+    @api.depends("partner_id")
+    def _compute_partner_contact(self):
+        for inquiry in self:
+            partner = inquiry.partner_id
+            if partner:
+                inquiry.partner_name = partner.name
+                inquiry.partner_email = partner.email
+                inquiry.partner_phone = partner.phone
+
+    @api.depends("company_id")
+    def _compute_queue_id(self):
+        for inquiry in self:
+            if not inquiry.queue_id or inquiry.queue_id.company_id != inquiry.company_id:
+                inquiry.queue_id = self._get_default_queue(inquiry.company_id)
+
+    @api.depends("queue_id")
+    def _compute_stage_id(self):
+        for inquiry in self:
+            if not inquiry.stage_id:
+                inquiry.stage_id = inquiry._get_first_stage(inquiry.queue_id)
+
+    @api.model
+    def _get_first_stage(self, queue=None, closed=False):
+        domain = Domain("is_closed", "=", closed)
+        if queue:
+            domain &= Domain("queue_ids", "=", False) | Domain("queue_ids", "in", queue.ids)
+        else:
+            domain &= Domain("queue_ids", "=", False)
+        return self.env["citizen.inquiry.stage"].search(domain, order="sequence, id", limit=1)
+
+    @api.depends("date_received", "service_id.target_resolution_days")
+    def _compute_date_deadline(self):
+        for inquiry in self:
+            days = inquiry.service_id.target_resolution_days
+            if inquiry.date_received and days:
+                inquiry.date_deadline = inquiry.date_received + timedelta(days=days)
+            elif not inquiry.date_deadline:
+                inquiry.date_deadline = False
+
+    @api.depends("resolution")
+    def _compute_answered_directly(self):
+        for inquiry in self:
+            inquiry.answered_directly = inquiry.resolution == "first_contact"
+
+    def _inverse_answered_directly(self):
+        to_close = self.filtered(lambda i: i.answered_directly and not i.is_closed)
+        to_close._close("first_contact")
+
+    @api.depends("resolution")
+    def _compute_first_contact_rate(self):
+        for inquiry in self:
+            inquiry.first_contact_rate = 100.0 if inquiry.resolution == "first_contact" else 0.0
+
+    @api.depends("date_deadline", "is_closed")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for inquiry in self:
+            inquiry.is_overdue = bool(
+                not inquiry.is_closed and inquiry.date_deadline and inquiry.date_deadline < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        domain = self._get_overdue_domain()
+        return domain if operator == "in" else ~domain
+
+    @api.model
+    def _get_overdue_domain(self):
+        return Domain("is_closed", "=", False) & Domain(
+            "date_deadline", "<", fields.Datetime.now()
+        )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        queue_id = self.env.context.get("default_queue_id")
+        search_domain = Domain("queue_ids", "=", False)
+        if queue_id:
+            search_domain |= Domain("queue_ids", "in", [queue_id])
+        return stages.search(search_domain, order=stages._order)
+
+    @api.depends("number", "name")
+    def _compute_display_name(self):
+        for inquiry in self:
+            inquiry.display_name = f"{inquiry.number} {inquiry.name or ''}".strip()
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        new_label = self.env._("New")
+        for vals in vals_list:
+            if not vals.get("number") or vals["number"] == new_label:
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["number"] = self._next_number(company, vals.get("date_received"))
+        inquiries = super().create(vals_list)
+        for inquiry in inquiries:
+            if inquiry.is_closed:
+                if not inquiry.resolution:
+                    raise UserError(
+                        self.env._("Choose a resolution before closing an inquiry.")
+                    )
+                inquiry.date_closed = inquiry.date_closed or fields.Datetime.now()
+        return inquiries
+
+    @api.model
+    def _next_number(self, company, date=None):
+        # The sequence is used by every user who registers an inquiry, but
+        # ir.sequence is only readable by administrators.
+        sequence = self.env["ir.sequence"].sudo().with_company(company)
+        sequence_date = fields.Date.to_date(date) if date else None
+        number = sequence.next_by_code("citizen.inquiry", sequence_date=sequence_date)
+        if not number:
+            company._citizen_ensure_inquiry_sequence()
+            number = sequence.next_by_code("citizen.inquiry", sequence_date=sequence_date)
+        return number
+
+    def write(self, vals):
+        if "stage_id" in vals:
+            stage = self.env["citizen.inquiry.stage"].browse(vals["stage_id"])
+            if stage.is_closed:
+                missing = self.filtered(lambda i: not i.resolution) if not vals.get(
+                    "resolution"
+                ) else self.browse()
+                if missing:
+                    raise UserError(
+                        self.env._(
+                            "Choose a resolution before closing the inquiry %(number)s: "
+                            "use the Close button.",
+                            number=missing[0].number,
+                        )
+                    )
+                vals.setdefault("date_closed", fields.Datetime.now())
+            else:
+                vals.setdefault("date_closed", False)
+        if vals.get("user_id"):
+            self.message_subscribe(
+                partner_ids=self.env["res.users"].browse(vals["user_id"]).partner_id.ids
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # Business flows
+    # ------------------------------------------------------------
+
+    def _close(self, resolution, note=False):
+        """Close with a resolution; the one path used by buttons, wizard and intake."""
+        for queue_inquiries in self.grouped("queue_id").values():
+            stage = self._get_first_stage(queue_inquiries.queue_id, closed=True)
+            if not stage:
+                raise UserError(self.env._("No closing stage is configured."))
+            vals = {"stage_id": stage.id, "resolution": resolution}
+            if note:
+                vals["resolution_note"] = note
+            queue_inquiries.write(vals)
+            for inquiry in queue_inquiries.filtered(lambda i: not i.date_first_response):
+                inquiry.date_first_response = inquiry.date_closed
+        return True
+
+    def action_reopen(self):
+        """The citizen comes back: the inquiry goes back to the first open stage."""
+        for inquiry in self.filtered("is_closed"):
+            inquiry.write(
+                {
+                    "stage_id": self._get_first_stage(inquiry.queue_id).id,
+                    "resolution": False,
+                    "date_closed": False,
+                }
+            )
+            inquiry.message_post(
+                body=self.env._("Inquiry reopened."),
+                subtype_xmlid="citizen_crm.mt_inquiry_reopened",
+            )
+        return True
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.uid})
+        return True
+
+    def action_open_close_wizard(self):
+        return self._open_wizard(
+            "citizen.inquiry.close", self.env._("Close Inquiry")
+        )
+
+    def action_open_forward_wizard(self):
+        return self._open_wizard(
+            "citizen.inquiry.forward", self.env._("Forward Inquiry")
+        )
+
+    def _open_wizard(self, model, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def _forward(self, queue, user=None, note=False):
+        """Hand the inquiries to another queue; its members are notified."""
+        queue.ensure_one()
+        for inquiry in self:
+            previous = inquiry.queue_id
+            vals = {"queue_id": queue.id, "user_id": user.id if user else False}
+            stage = inquiry.stage_id
+            if stage.is_closed or (stage.queue_ids and queue not in stage.queue_ids):
+                vals["stage_id"] = self._get_first_stage(queue).id
+            inquiry.write(vals)
+            recipients = (queue.member_ids | (user or self.env["res.users"])).partner_id
+            inquiry.message_subscribe(partner_ids=recipients.ids)
+            body = self.env._(
+                "Forwarded from %(source)s to %(target)s.",
+                source=previous.display_name,
+                target=queue.display_name,
+            )
+            inquiry.message_post(
+                body=Markup("{}<br/>{}").format(body, note) if note else body,
+                subtype_xmlid="citizen_crm.mt_inquiry_forwarded",
+                partner_ids=recipients.ids,
+            )
+        return True
+
+    # ------------------------------------------------------------
+    # Mail
+    # ------------------------------------------------------------
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values and self.is_closed:
+            return self.env.ref("citizen_crm.mt_inquiry_closed")
+        return super()._track_subtype(init_values)

@@ -1,0 +1,138 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+
+class CitizenQueue(models.Model):
+    """The servicetorg or a back-office department, with members and a mailbox."""
+
+    _name = "citizen.queue"
+    _description = "Inquiry Queue"
+    _inherit = ["mail.thread", "mail.alias.mixin"]
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(
+        required=True, help="Short code, e.g. STORG for the servicetorg."
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer(string="Color Index")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    queue_type = fields.Selection(
+        [("front_line", "Front line (servicetorg)"), ("back_office", "Back office")],
+        string="Type",
+        required=True,
+        default="back_office",
+        tracking=True,
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "citizen_queue_member_rel",
+        "queue_id",
+        "user_id",
+        string="Members",
+        domain=[("share", "=", False)],
+        check_company=True,
+    )
+    supervisor_id = fields.Many2one(
+        "res.users",
+        string="Supervisor",
+        domain=[("share", "=", False)],
+        check_company=True,
+        tracking=True,
+    )
+    alias_id = fields.Many2one(help="Mail sent to this address creates an inquiry in the queue.")
+    inquiry_ids = fields.One2many("citizen.inquiry", "queue_id", string="Inquiries")
+    open_count = fields.Integer(compute="_compute_inquiry_counts", string="Open")
+    unassigned_count = fields.Integer(
+        compute="_compute_inquiry_counts", string="Unassigned"
+    )
+    overdue_count = fields.Integer(compute="_compute_inquiry_counts", string="Overdue")
+    is_member = fields.Boolean(
+        compute="_compute_is_member", search="_search_is_member", string="I am a member"
+    )
+
+    _code_company_unique = models.Constraint(
+        "UNIQUE(code, company_id)", "The queue code must be unique per municipality."
+    )
+
+    def _compute_inquiry_counts(self):
+        Inquiry = self.env["citizen.inquiry"]
+        base = Domain("queue_id", "in", self.ids) & Domain("is_closed", "=", False)
+        counts = {
+            queue: count
+            for queue, count in Inquiry._read_group(base, ["queue_id"], ["__count"])
+        }
+        unassigned = {
+            queue: count
+            for queue, count in Inquiry._read_group(
+                base & Domain("user_id", "=", False), ["queue_id"], ["__count"]
+            )
+        }
+        overdue = {
+            queue: count
+            for queue, count in Inquiry._read_group(
+                base & Inquiry._get_overdue_domain(), ["queue_id"], ["__count"]
+            )
+        }
+        for queue in self:
+            queue.open_count = counts.get(queue, 0)
+            queue.unassigned_count = unassigned.get(queue, 0)
+            queue.overdue_count = overdue.get(queue, 0)
+
+    @api.depends_context("uid")
+    @api.depends("member_ids")
+    def _compute_is_member(self):
+        for queue in self:
+            queue.is_member = self.env.user in queue.member_ids
+
+    def _search_is_member(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        return [("member_ids", operator, [self.env.uid])]
+
+    # ------------------------------------------------------------
+    # Mail alias
+    # ------------------------------------------------------------
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("citizen.inquiry")
+        if self.id:
+            defaults = dict(values.get("alias_defaults") or {})
+            defaults.update(queue_id=self.id, company_id=self.company_id.id)
+            values["alias_defaults"] = defaults
+        return values
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_open_inquiries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "citizen_crm.citizen_inquiry_action"
+        )
+        action["domain"] = [("queue_id", "=", self.id)]
+        action["context"] = {
+            "default_queue_id": self.id,
+            "search_default_filter_open": 1,
+        }
+        action["display_name"] = self.display_name
+        return action
+
+    def action_open_overdue(self):
+        action = self.action_open_inquiries()
+        action["context"] = dict(action["context"], search_default_filter_overdue=1)
+        return action
+
+    def action_open_unassigned(self):
+        action = self.action_open_inquiries()
+        action["context"] = dict(action["context"], search_default_filter_unassigned=1)
+        return action

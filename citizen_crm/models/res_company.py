@@ -1,0 +1,44 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    citizen_default_queue_id = fields.Many2one(
+        "citizen.queue",
+        string="Default Inquiry Queue",
+        help="Queue receiving inquiries that no rule sends elsewhere "
+        "(normally the servicetorg).",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._citizen_ensure_inquiry_sequence()
+        return companies
+
+    def _citizen_ensure_inquiry_sequence(self):
+        """Each municipality numbers its inquiries on its own, per year."""
+        # Sequences are administrator-only records; creating one per company
+        # is configuration, not data the current user could misuse.
+        Sequence = self.env["ir.sequence"].sudo()
+        existing = set(
+            Sequence.search(
+                [("code", "=", "citizen.inquiry"), ("company_id", "in", self.ids)]
+            ).company_id.ids
+        )
+        missing = self.filtered(lambda c: c.id not in existing)
+        if missing:
+            Sequence.create(
+                [
+                    {
+                        "name": f"Citizen inquiry ({company.name})",
+                        "code": "citizen.inquiry",
+                        "company_id": company.id,
+                        "prefix": "HEN-%(range_year)s-",
+                        "padding": 5,
+                        "use_date_range": True,
+                    }
+                    for company in missing
+                ]
+            )

@@ -1,0 +1,245 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+from . import national_id as nid
+
+ADDRESS_PROTECTION = [
+    ("ugradert", "Unclassified"),
+    ("fortrolig", "Confidential (code 7)"),
+    ("strengt_fortrolig", "Strictly confidential (code 6)"),
+    ("strengt_fortrolig_utland", "Strictly confidential, abroad"),
+]
+
+PREFERRED_LANGUAGES = [
+    ("nb", "Norwegian Bokmål"),
+    ("nn", "Norwegian Nynorsk"),
+    ("en", "English"),
+    ("sme", "Northern Sami"),
+    ("other", "Other"),
+]
+
+NATIONAL_ID_KINDS = [
+    (nid.KIND_FNR, "Fødselsnummer"),
+    (nid.KIND_DNR, "D-number"),
+    (nid.KIND_HNR, "H-number"),
+]
+
+PRIVACY_GROUP = "citizen_crm.group_privacy_officer"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_citizen = fields.Boolean(string="Citizen", index=True)
+    national_id = fields.Char(
+        string="Identity Number (full)",
+        copy=False,
+        index=True,
+        groups=PRIVACY_GROUP,
+        help="Fødselsnummer, D-number or H-number, stored as 11 digits.",
+    )
+    national_id_masked = fields.Char(
+        string="Identity Number",
+        compute="_compute_national_id_masked",
+        inverse="_inverse_national_id_masked",
+        search="_search_national_id_masked",
+        compute_sudo=True,
+        help="Shown as DDMMYY*****. Type a full number to register or correct "
+        "it; searching needs the full number.",
+    )
+    national_id_kind = fields.Selection(
+        NATIONAL_ID_KINDS,
+        string="Identity Number Kind",
+        compute="_compute_national_id_facts",
+        store=True,
+        compute_sudo=True,
+    )
+    birthdate = fields.Date(
+        string="Date of Birth",
+        compute="_compute_national_id_facts",
+        store=True,
+        readonly=False,
+        compute_sudo=True,
+    )
+    address_protection = fields.Selection(
+        ADDRESS_PROTECTION,
+        string="Address Protection",
+        default="ugradert",
+        help="Grading in the National Population Register (Folkeregisteret).",
+    )
+    krr_reserved = fields.Boolean(
+        string="Reserved Against Digital Contact",
+        help="The citizen is reserved in the contact register (KRR): answers go by letter.",
+    )
+    preferred_language = fields.Selection(PREFERRED_LANGUAGES, default="nb")
+    preferred_channel_id = fields.Many2one(
+        "citizen.channel", string="Preferred Channel", ondelete="set null"
+    )
+    citizen_inquiry_ids = fields.One2many(
+        "citizen.inquiry", "partner_id", string="Inquiries"
+    )
+    citizen_inquiry_count = fields.Integer(
+        string="Inquiry Count", compute="_compute_citizen_inquiry_count"
+    )
+    citizen_open_inquiry_count = fields.Integer(
+        string="Open Inquiries", compute="_compute_citizen_inquiry_count"
+    )
+
+    _national_id_company_unique = models.UniqueIndex(
+        "(national_id, COALESCE(company_id, 0)) WHERE national_id IS NOT NULL",
+        "Another citizen of this municipality already has this identity number.",
+    )
+
+    # ------------------------------------------------------------
+    # Identity number
+    # ------------------------------------------------------------
+
+    @api.depends("national_id")
+    def _compute_national_id_masked(self):
+        for partner in self:
+            partner.national_id_masked = nid.mask(partner.national_id)
+
+    def _inverse_national_id_masked(self):
+        for partner in self:
+            value = partner.national_id_masked
+            if value and "*" in value:
+                # the masked value was sent back unchanged
+                continue
+            # The full number is stored in a field only privacy officers read;
+            # the front desk may register it, and it is validated here first.
+            partner.sudo().national_id = self._normalize_national_id(value)
+
+    def _search_national_id_masked(self, operator, value):
+        """Only an exact, full identity number finds a citizen: no partial
+        search, so the field cannot be used to enumerate numbers."""
+        if operator not in ("=", "ilike", "in") or not value:
+            return Domain.FALSE
+        values = value if isinstance(value, (list, tuple)) else [value]
+        numbers = [nid.compact(v) for v in values if nid.is_valid(v)]
+        if not numbers:
+            return Domain.FALSE
+        # The exact number is what the user typed: searching with it reveals
+        # nothing, and only matching record ids leave the sudo environment.
+        partners = self.sudo().with_context(active_test=False)._search(
+            [("national_id", "in", numbers)]
+        )
+        return Domain("id", "in", partners)
+
+    @api.model
+    def _normalize_national_id(self, value):
+        if not value:
+            return False
+        try:
+            return nid.parse(value).number
+        except nid.NationalIdError as error:
+            raise ValidationError(self._national_id_error_message(error, value)) from None
+
+    def _national_id_error_message(self, error, value):
+        _ = self.env._
+        messages = {
+            "empty": _("The identity number is empty."),
+            "digits": _("The identity number may only contain digits."),
+            "length": _(
+                "The identity number must have 11 digits, not %(count)s.",
+                count=len(nid.compact(value)),
+            ),
+            "date": _("The identity number has an invalid date of birth."),
+            "date_kind": _(
+                "The identity number has an invalid date: it cannot be both a "
+                "D-number and an H-number."
+            ),
+            "century": _(
+                "The identity number's individual number does not match its "
+                "year of birth."
+            ),
+            "check_digit_1": _("The identity number's first check digit is wrong."),
+            "check_digit_2": _("The identity number's second check digit is wrong."),
+        }
+        return messages.get(error.code, str(error))
+
+    @api.depends("national_id")
+    def _compute_national_id_facts(self):
+        for partner in self:
+            parsed = None
+            if partner.national_id:
+                try:
+                    parsed = nid.parse(partner.national_id)
+                except nid.NationalIdError:
+                    parsed = None
+            partner.national_id_kind = parsed.kind if parsed else False
+            if parsed and parsed.birthdate:
+                partner.birthdate = parsed.birthdate
+            elif not partner.birthdate:
+                partner.birthdate = False
+
+    @api.constrains("national_id")
+    def _check_national_id(self):
+        for partner in self.sudo():
+            if partner.national_id:
+                partner._normalize_national_id(partner.national_id)
+                if partner.national_id != nid.compact(partner.national_id):
+                    raise ValidationError(
+                        self.env._("The identity number must be stored as 11 digits.")
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("national_id"):
+                vals["national_id"] = self._normalize_national_id(vals["national_id"])
+                vals.setdefault("is_citizen", True)
+            if vals.get("national_id_masked") and "*" not in vals["national_id_masked"]:
+                vals.setdefault("is_citizen", True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("national_id"):
+            vals["national_id"] = self._normalize_national_id(vals["national_id"])
+        return super().write(vals)
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        domain = super()._search_display_name(operator, value)
+        if operator not in ("ilike", "=", "=ilike") or not isinstance(value, str):
+            return domain
+        if nid.is_valid(value):
+            return domain | self._search_national_id_masked("=", value)
+        if self.env.context.get("citizen_search"):
+            digits = "".join(ch for ch in value if ch.isdigit() or ch == "+")
+            if len(digits) >= 5 and len(digits) >= len(value.replace(" ", "")) - 1:
+                return domain | Domain("phone", "ilike", value.strip())
+        return domain
+
+    # ------------------------------------------------------------
+    # Single citizen view
+    # ------------------------------------------------------------
+
+    def _compute_citizen_inquiry_count(self):
+        Inquiry = self.env["citizen.inquiry"]
+        partner_ids = self.ids
+        totals = dict(
+            Inquiry._read_group(
+                [("partner_id", "in", partner_ids)], ["partner_id"], ["__count"]
+            )
+        )
+        open_counts = dict(
+            Inquiry._read_group(
+                [("partner_id", "in", partner_ids), ("is_closed", "=", False)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.citizen_inquiry_count = totals.get(partner, 0)
+            partner.citizen_open_inquiry_count = open_counts.get(partner, 0)
+
+    def action_open_citizen_inquiries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "citizen_crm.citizen_inquiry_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        action["display_name"] = self.env._("Inquiries of %(name)s", name=self.name)
+        return action

@@ -1,0 +1,2 @@
+from . import citizen_inquiry_close
+from . import citizen_inquiry_forward
