@@ -1,1 +1,2 @@
-
+from . import test_national_id
+from . import test_citizen
