@@ -1,2 +1,3 @@
 from . import test_national_id
 from . import test_citizen
+from . import test_inquiry_flows

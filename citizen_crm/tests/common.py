@@ -276,6 +276,10 @@ class CitizenCrmCase(TransactionCase):
             | cls.inquiry_building_confidential
             | cls.inquiry_health_confidential
         )
+        # Creation discards tracking until the transaction's pre-commit: run
+        # it now, so that what the tests change is tracked.
+        env.flush_all()
+        env.cr.precommit.run()
 
     def flush_tracking(self):
         """Tracking values and followers are written in a pre-commit hook."""

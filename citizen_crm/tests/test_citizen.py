@@ -29,7 +29,11 @@ class TestCitizenIdentity(CitizenCrmCase):
         self.assertEqual(in_a.national_id, in_b.national_id)
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             Partner.create(
-                {"name": "Per A2", "national_id": number, "company_id": self.company_a.id}
+                {
+                    "name": "Per A2",
+                    "national_id": number,
+                    "company_id": self.company_a.id,
+                }
             )
             self.env.flush_all()
         # Moving a citizen into a municipality where the number exists fails too.
@@ -128,7 +132,9 @@ class TestCitizenIdentity(CitizenCrmCase):
             for _partner_id, name in found:
                 self.assertNotIn(self.nid_ola[6:], name)
         self.assertEqual(
-            Partner.search([("national_id_masked", "in", [self.nid_ola, self.nid_kari])]),
+            Partner.search(
+                [("national_id_masked", "in", [self.nid_ola, self.nid_kari])]
+            ),
             self.citizen_ola | self.citizen_kari,
         )
         self.assertNotIn(self.nid_ola[6:], ola.display_name)

@@ -184,7 +184,12 @@ class TestNationalIdParser(TransactionCase):
                 self.assertFalse(fodselsnummer.is_valid(number))
 
     def test_separators_stripped(self):
-        for typed in ("151086 95088", "15.10.86-950.88", " 151086-95088\t", "151086\u00a095088"):
+        for typed in (
+            "151086 95088",
+            "15.10.86-950.88",
+            " 151086-95088\t",
+            "151086\u00a095088",
+        ):
             self.assertEqual(nid.parse(typed).number, "15108695088")
         self.assertEqual(nid.compact("151086 95088"), "15108695088")
         self.assertEqual(nid.mask("151086 95088"), "151086*****")
