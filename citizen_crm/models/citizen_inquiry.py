@@ -243,7 +243,16 @@ class CitizenInquiry(models.Model):
                 not inquiry.queue_id
                 or inquiry.queue_id.company_id != inquiry.company_id
             ):
-                inquiry.queue_id = self._get_default_queue(inquiry.company_id)
+                queue = self._get_default_queue(inquiry.company_id)
+                if not queue:
+                    raise UserError(
+                        self.env._(
+                            "%(company)s has no front-line queue to receive "
+                            "inquiries: a supervisor must create one first.",
+                            company=inquiry.company_id.name,
+                        )
+                    )
+                inquiry.queue_id = queue
 
     @api.depends("queue_id")
     def _compute_stage_id(self):

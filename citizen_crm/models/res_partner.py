@@ -123,8 +123,13 @@ class ResPartner(models.Model):
 
     def _search_national_id_masked(self, operator, value):
         """Only an exact, full identity number finds a citizen: no partial
-        search, so the field cannot be used to enumerate numbers."""
+        search, so the field cannot be used to enumerate numbers. Only the
+        staff working with citizens may search by it."""
         if operator not in ("=", "ilike", "in") or not value:
+            return Domain.FALSE
+        if not self.env.su and not self.env.user.has_groups(
+            f"{INQUIRY_GROUPS},{PRIVACY_GROUP}"
+        ):
             return Domain.FALSE
         # "=" arrives as "in" with a set of values.
         values = [value] if isinstance(value, str) else list(value)

@@ -143,6 +143,17 @@ class TestCitizenIdentity(CitizenCrmCase):
             str(Partner.web_search_read([("id", "=", ola.id)], {"display_name": {}})),
         )
 
+    @users("tst_employee")
+    def test_other_employees_cannot_search_by_number(self):
+        """Identity numbers are searched by citizen_crm staff only: an employee
+        of another department picking a partner finds nobody by number."""
+        Partner = self.env["res.partner"]
+        self.assertFalse(Partner.search([("national_id_masked", "=", self.nid_ola)]))
+        self.assertEqual(Partner.name_search(self.nid_ola), [])
+        self.assertEqual(
+            Partner.name_search("Ola Nordmann"), [(self.citizen_ola.id, "Ola Nordmann")]
+        )
+
     @users("tst_frontdesk")
     def test_partial_number_finds_nothing(self):
         Partner = self.env["res.partner"].with_context(citizen_search=True)

@@ -141,6 +141,21 @@ class TestInquiryRegistration(CitizenCrmCase):
         front = Inquiry.create({"name": "Skranke", "company_id": self.company_a.id})
         self.assertEqual(front.stage_id, self.stage_new)
 
+    def test_municipality_without_queue(self):
+        company = self.env["res.company"].create({"name": "Tomkommune"})
+        with self.assertRaisesRegex(UserError, "Tomkommune has no front-line queue"):
+            self.env["citizen.inquiry"].create(
+                {"name": "Ingen kø", "company_id": company.id}
+            )
+        # A back-office queue alone does not receive unrouted inquiries.
+        self.env["citizen.queue"].create(
+            {"name": "Teknisk", "code": "TEK", "company_id": company.id}
+        )
+        with self.assertRaisesRegex(UserError, "no front-line queue"):
+            self.env["citizen.inquiry"].create(
+                {"name": "Ingen kø", "company_id": company.id}
+            )
+
     def test_installed_default_queue(self):
         main_company = self.env.ref("base.main_company")
         servicetorg = self.env.ref("citizen_crm.citizen_queue_servicetorg")
