@@ -3,7 +3,9 @@
 import logging
 
 from odoo import http
+from odoo.exceptions import ConcurrencyError
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import plaintext2html, single_email_re
 
 _logger = logging.getLogger(__name__)
@@ -174,6 +176,8 @@ class CitizenInquiryWebForm(http.Controller):
                 inquiry = self._create_web_inquiry(
                     company, values, services, attachments
                 )
+        except (ConcurrencyError, *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+            raise  # Odoo retries the whole request
         except Exception:
             # A configuration problem (e.g. a municipality without queue) must
             # not cost the citizen what they typed: show the form again.
