@@ -1,1 +1,3 @@
 from . import test_data
+from . import test_portal
+from . import test_web_form
