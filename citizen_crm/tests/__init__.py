@@ -4,3 +4,6 @@ from . import test_inquiry_flows
 from . import test_access
 from . import test_views
 from . import test_queue
+from . import test_data
+from . import test_portal
+from . import test_web_form
