@@ -58,7 +58,9 @@ class TestViews(CitizenCrmCase):
         return result
 
     def test_every_view_renders_for_every_role(self):
-        primary = self.module_views.filtered(lambda v: v.mode == "primary")
+        primary = self.module_views.filtered(
+            lambda v: v.mode == "primary" and v.model and v.type != "qweb"
+        )
         self.assertGreater(len(primary), 25)
         for user in self.staff | self.user_privacy | self.user_employee:
             for view in primary:
