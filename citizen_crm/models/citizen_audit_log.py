@@ -32,13 +32,19 @@ class CitizenAuditLog(models.Model):
     _order = "date desc, id desc"
     _log_access = False
 
-    date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
-    user_id = fields.Many2one("res.users", string="User", readonly=True, index=True, ondelete="set null")
+    date = fields.Datetime(
+        required=True, readonly=True, index=True, default=fields.Datetime.now
+    )
+    user_id = fields.Many2one(
+        "res.users", string="User", readonly=True, index=True, ondelete="set null"
+    )
     action = fields.Selection(AUDIT_ACTIONS, required=True, readonly=True, index=True)
     res_model = fields.Char(string="Model", readonly=True, index=True)
     res_id = fields.Integer(string="Record ID", readonly=True, index=True)
     res_ids = fields.Char(
-        string="Record IDs", readonly=True, help="Every record concerned, for exports and searches."
+        string="Record IDs",
+        readonly=True,
+        help="Every record concerned, for exports and searches.",
     )
     partner_id = fields.Many2one(
         "res.partner", string="Citizen", readonly=True, index=True, ondelete="set null"
@@ -47,15 +53,20 @@ class CitizenAuditLog(models.Model):
     remote_addr = fields.Char(string="From (IP address)", readonly=True)
     description = fields.Char(readonly=True)
 
-    def write(self, vals):
-        raise AccessError(self.env._("The audit trail is append-only: entries cannot be changed."))
+    # Append-only by design: never reaching super() is the point.
+    def write(self, vals):  # pylint: disable=method-required-super
+        raise AccessError(
+            self.env._("The audit trail is append-only: entries cannot be changed.")
+        )
 
-    def unlink(self):
-        raise AccessError(self.env._("The audit trail is append-only: entries cannot be deleted."))
+    def unlink(self):  # pylint: disable=method-required-super
+        raise AccessError(
+            self.env._("The audit trail is append-only: entries cannot be deleted.")
+        )
 
     @api.model
     def _remote_addr(self):
-        from odoo.http import request  # noqa: PLC0415 - only meaningful inside a request
+        from odoo.http import request
 
         try:
             return request.httprequest.remote_addr if request else False
@@ -63,7 +74,9 @@ class CitizenAuditLog(models.Model):
             return False
 
     @api.model
-    def _log(self, action, records, field_names=None, description=None, per_record=True):
+    def _log(
+        self, action, records, field_names=None, description=None, per_record=True
+    ):
         """Record ``action`` on ``records``: one entry per record, or with
         ``per_record=False`` one entry naming every record (exports)."""
         base = {
@@ -86,8 +99,14 @@ class CitizenAuditLog(models.Model):
         if per_record or len(records) == 1:
             vals_list = []
             for record in records_sudo:
-                partner = record if records._name == "res.partner" else (
-                    record.partner_id if "partner_id" in record._fields else partners.browse()
+                partner = (
+                    record
+                    if records._name == "res.partner"
+                    else (
+                        record.partner_id
+                        if "partner_id" in record._fields
+                        else partners.browse()
+                    )
                 )
                 vals_list.append(dict(base, res_id=record.id, partner_id=partner.id))
         else:

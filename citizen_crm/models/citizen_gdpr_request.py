@@ -31,10 +31,16 @@ class CitizenGdprRequest(models.Model):
     _order = "date_received desc, id desc"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Citizen", required=True, index=True, tracking=True,
+        "res.partner",
+        string="Citizen",
+        required=True,
+        index=True,
+        tracking=True,
         ondelete="restrict",
     )
-    request_type = fields.Selection(REQUEST_TYPES, required=True, default="access", tracking=True)
+    request_type = fields.Selection(
+        REQUEST_TYPES, required=True, default="access", tracking=True
+    )
     date_received = fields.Date(
         string="Received", required=True, default=fields.Date.context_today
     )
@@ -48,8 +54,12 @@ class CitizenGdprRequest(models.Model):
     )
     state = fields.Selection(STATES, default="new", required=True, tracking=True)
     result_note = fields.Text(string="Result", readonly=True)
-    json_attachment_id = fields.Many2one("ir.attachment", string="Data (JSON)", readonly=True)
-    pdf_attachment_id = fields.Many2one("ir.attachment", string="Report (PDF)", readonly=True)
+    json_attachment_id = fields.Many2one(
+        "ir.attachment", string="Data (JSON)", readonly=True
+    )
+    pdf_attachment_id = fields.Many2one(
+        "ir.attachment", string="Report (PDF)", readonly=True
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -58,14 +68,17 @@ class CitizenGdprRequest(models.Model):
     def _compute_date_deadline(self):
         for request in self:
             request.date_deadline = (
-                request.date_received + relativedelta(months=1) if request.date_received else False
+                request.date_received + relativedelta(months=1)
+                if request.date_received
+                else False
             )
 
     @api.depends("partner_id", "request_type")
     def _compute_display_name(self):
         labels = dict(self._fields["request_type"]._description_selection(self.env))
         for request in self:
-            request.display_name = f"{labels.get(request.request_type, '')}: {request.partner_id.display_name or ''}"
+            label = labels.get(request.request_type, "")
+            request.display_name = f"{label}: {request.partner_id.display_name or ''}"
 
     def action_process(self):
         for request in self:
@@ -85,7 +98,8 @@ class CitizenGdprRequest(models.Model):
         self.ensure_one()
         data = self._access_report_data()
         Attachment = self.env["ir.attachment"]
-        stem = f"gdpr-access-{self.partner_id.id}-{fields.Date.to_string(fields.Date.today())}"
+        today = fields.Date.to_string(fields.Date.today())
+        stem = f"gdpr-access-{self.partner_id.id}-{today}"
         json_attachment = Attachment.create(
             {
                 "name": f"{stem}.json",
@@ -113,14 +127,17 @@ class CitizenGdprRequest(models.Model):
                 "json_attachment_id": json_attachment.id,
                 "pdf_attachment_id": pdf_attachment.id,
                 "result_note": self.env._(
-                    "Access report produced: %(inquiries)s inquiries, %(audit)s audit entries.",
+                    "Access report produced: %(inquiries)s inquiries, "
+                    "%(audit)s audit entries.",
                     inquiries=len(data["inquiries"]),
                     audit=len(data["audit"]),
                 ),
             }
         )
         self.env["citizen.audit.log"]._log(
-            "export", self.partner_id, description="Access report produced (GDPR art. 15)"
+            "export",
+            self.partner_id,
+            description="Access report produced (GDPR art. 15)",
         )
 
     def _process_erasure(self):
@@ -132,7 +149,9 @@ class CitizenGdprRequest(models.Model):
             self.write({"state": "refused", "result_note": str(error)})
             # The refusal entry was rolled back with the savepoint: write it again.
             self.env["citizen.audit.log"]._log(
-                "refuse", self.partner_id, description="Erasure refused: open inquiries or cases"
+                "refuse",
+                self.partner_id,
+                description="Erasure refused: open inquiries or cases",
             )
             return
         self.write({"state": "done", "result_note": note})

@@ -37,7 +37,8 @@ class CitizenInquiry(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
-        help="The legal basis for keeping the inquiry from the public (skjermingshjemmel).",
+        help="The legal basis for keeping the inquiry from the public "
+        "(skjermingshjemmel).",
     )
     screened_words = fields.Text(
         string="Words to Screen",
@@ -51,7 +52,9 @@ class CitizenInquiry(models.Model):
         help="The subject as it may leave the handling queue: mail subjects, the "
         "portal, the archive hand-over (offentlig tittel).",
     )
-    is_anonymised = fields.Boolean(string="Anonymised", readonly=True, copy=False, index=True)
+    is_anonymised = fields.Boolean(
+        string="Anonymised", readonly=True, copy=False, index=True
+    )
     date_anonymised = fields.Datetime(string="Anonymised On", readonly=True, copy=False)
     anonymisation_note = fields.Text(readonly=True, copy=False)
 
@@ -102,8 +105,10 @@ class CitizenInquiry(models.Model):
         front desk: for a citizen whose contact is restricted, they stay empty."""
         # Reading the neutral flag of the inquiries' citizens only.
         restricted = self.sudo().filtered(
-            lambda i: i.partner_id.citizen_contact_restricted
-            and (i.partner_email or i.partner_phone)
+            lambda i: (
+                i.partner_id.citizen_contact_restricted
+                and (i.partner_email or i.partner_phone)
+            )
         )
         if restricted:
             restricted.write({"partner_email": False, "partner_phone": False})
@@ -129,7 +134,9 @@ class CitizenInquiry(models.Model):
         roots = sorted({path.split("/")[0] for path in fields_to_export})
         if confidential:
             self.env["citizen.audit.log"]._log(
-                "export", confidential, field_names=roots,
+                "export",
+                confidential,
+                field_names=roots,
                 description="Confidential inquiry exported",
             )
         return result
@@ -151,17 +158,23 @@ class CitizenInquiry(models.Model):
         the inquiry says so. Already anonymised inquiries are left alone."""
         # Anonymisation runs for the privacy officer and the scheduler, who
         # may not be members of the inquiries' queues; it removes data only.
-        todo = self.sudo().with_context(
-            active_test=False, tracking_disable=True, mail_notrack=True
-        ).filtered(lambda i: not i.is_anonymised)
+        todo = (
+            self.sudo()
+            .with_context(active_test=False, tracking_disable=True, mail_notrack=True)
+            .filtered(lambda i: not i.is_anonymised)
+        )
         if not todo:
             return todo
         now = fields.Datetime.now()
         Message = self.env["mail.message"].sudo()
         Attachment = self.env["ir.attachment"].sudo()
         Tracking = self.env["mail.tracking.value"].sudo()
-        personal_fields = self.env["ir.model.fields"].sudo().search(
-            [("model", "=", self._name), ("name", "in", PERSONAL_TRACKED_FIELDS)]
+        personal_fields = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search(
+                [("model", "=", self._name), ("name", "in", PERSONAL_TRACKED_FIELDS)]
+            )
         )
         for inquiry in todo:
             keep = inquiry._citizen_archive_duty()
@@ -191,20 +204,31 @@ class CitizenInquiry(models.Model):
                     "resolution kept for statistics."
                 )
             inquiry.write(vals)
-            messages = Message.search([("model", "=", self._name), ("res_id", "=", inquiry.id)])
+            messages = Message.search(
+                [("model", "=", self._name), ("res_id", "=", inquiry.id)]
+            )
             Tracking.search(
-                [("mail_message_id", "in", messages.ids), ("field_id", "in", personal_fields.ids)]
+                [
+                    ("mail_message_id", "in", messages.ids),
+                    ("field_id", "in", personal_fields.ids),
+                ]
             ).unlink()
             if not keep:
-                with_body = messages.filtered(lambda m: m.body or m.subject or m.email_from)
+                with_body = messages.filtered(
+                    lambda m: m.body or m.subject or m.email_from
+                )
                 with_body.write(
                     {"body": ANONYMISED_BODY, "subject": False, "email_from": False}
                 )
                 Attachment.search(
                     [
                         "|",
-                        "&", ("res_model", "=", self._name), ("res_id", "=", inquiry.id),
-                        "&", ("res_model", "=", "mail.message"), ("res_id", "in", messages.ids),
+                        "&",
+                        ("res_model", "=", self._name),
+                        ("res_id", "=", inquiry.id),
+                        "&",
+                        ("res_model", "=", "mail.message"),
+                        ("res_id", "in", messages.ids),
                     ]
                 ).unlink()
                 messages.attachment_ids.unlink()
@@ -232,8 +256,11 @@ class CitizenInquiry(models.Model):
         """Closed inquiries past their service's retention period."""
         # The scheduler and the privacy officer see every municipality's
         # inquiries here to apply retention; only ids and numbers come back.
-        services = self.env["citizen.service"].sudo().with_context(active_test=False).search(
-            [("retention_months", ">", 0)]
+        services = (
+            self.env["citizen.service"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("retention_months", ">", 0)])
         )
         Inquiry = self.sudo().with_context(active_test=False)
         result = Inquiry.browse()

@@ -59,7 +59,11 @@ class CitizenProtectedContact(models.Model):
     def _email_for(self, partners):
         """{partner id: e-mail} of the given protected partners (sudo callers only)."""
         contacts = self.search([("partner_id", "in", partners.ids)])
-        return {contact.partner_id.id: contact.email for contact in contacts if contact.email}
+        return {
+            contact.partner_id.id: contact.email
+            for contact in contacts
+            if contact.email
+        }
 
     def read(self, fields=None, load="_classic_read"):
         result = super().read(fields, load)

@@ -8,18 +8,27 @@ class CitizenScreeningBasis(models.Model):
     _description = "Screening Basis"
     _order = "sequence, id"
 
-    name = fields.Char(required=True, translate=True, help="Short label, e.g. 'Duty of confidentiality'.")
+    name = fields.Char(
+        required=True,
+        translate=True,
+        help="Short label, e.g. 'Duty of confidentiality'.",
+    )
     code = fields.Char(
         string="Legal Reference",
         required=True,
-        help="The reference written in the archive, e.g. 'offl. § 13 jf. fvl. § 13 første ledd nr. 1'.",
+        help="The reference written in the archive, e.g. "
+        "'offl. § 13 jf. fvl. § 13 første ledd nr. 1'.",
     )
     description = fields.Text(translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
 
-    _code_unique = models.Constraint("UNIQUE(code)", "This legal reference already exists.")
+    _code_unique = models.Constraint(
+        "UNIQUE(code)", "This legal reference already exists."
+    )
 
     def _compute_display_name(self):
         for basis in self:
-            basis.display_name = f"{basis.code} ({basis.name})" if basis.name else basis.code
+            basis.display_name = (
+                f"{basis.code} ({basis.name})" if basis.name else basis.code
+            )

@@ -47,6 +47,7 @@ class MailMail(models.Model):
             email["email_to_raw"] = address or ""
             if not address:
                 _logger.warning(
-                    "mail.mail %s: recipient under contact restriction withheld.", self.id
+                    "mail.mail %s: recipient under contact restriction withheld.",
+                    self.id,
                 )
         return email_list

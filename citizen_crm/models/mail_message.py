@@ -19,7 +19,9 @@ class MailMessage(models.Model):
                 .filtered("citizen_contact_restricted")
             )
             for vals in vals_list:
-                author = restricted.filtered(lambda p, v=vals: p.id == v.get("author_id"))
+                author = restricted.filtered(
+                    lambda p, v=vals: p.id == v.get("author_id")
+                )
                 if author and vals.get("email_from"):
                     vals["email_from"] = author._citizen_neutral_email_from()
         return super().create(vals_list)

@@ -21,8 +21,12 @@ class MailThread(models.AbstractModel):
         restricted. Addressing one explicitly is refused with a clear error;
         an automatic notification (a follower, a scheduled mail) skips them
         and leaves a trace in the audit trail."""
-        recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
-        email_pids = [r["id"] for r in recipients if r.get("id") and r.get("notif") == "email"]
+        recipients = super()._notify_get_recipients(
+            message, msg_vals=msg_vals, **kwargs
+        )
+        email_pids = [
+            r["id"] for r in recipients if r.get("id") and r.get("notif") == "email"
+        ]
         if not email_pids:
             return recipients
         # Reading the neutral flag and the authors' groups: a decision only.
@@ -31,7 +35,9 @@ class MailThread(models.AbstractModel):
         if not restricted:
             return recipients
         msg_vals = msg_vals or {}
-        author = Partner.browse(msg_vals.get("author_id") or message.sudo().author_id.id)
+        author = Partner.browse(
+            msg_vals.get("author_id") or message.sudo().author_id.id
+        )
         if _is_privacy_officer(author):
             return recipients
         explicit = msg_vals.get("partner_ids")
@@ -49,7 +55,7 @@ class MailThread(models.AbstractModel):
                 )
             )
         _logger.warning(
-            "Mail to %s citizen(s) under contact restriction was not sent (message %s).",
+            "Mail to %s citizen(s) under contact restriction not sent (message %s).",
             len(restricted),
             message.id,
         )

@@ -12,8 +12,12 @@ class ResCompany(models.Model):
         self.ensure_one()
         _ = self.env._
         # The catalogue is public information; read it whole for the record.
-        services = self.env["citizen.service"].sudo().search(
-            [("company_id", "in", [self.id, False])], order="sequence, name, id"
+        services = (
+            self.env["citizen.service"]
+            .sudo()
+            .search(
+                [("company_id", "in", [self.id, False])], order="sequence, name, id"
+            )
         )
         return {
             "controller": self.name,
@@ -22,7 +26,9 @@ class ResCompany(models.Model):
                 "Registering, answering and forwarding citizens' inquiries to the "
                 "municipality's one-stop service centre and back office; statistics."
             ),
-            "data_subjects": _("Citizens and their contacts; the municipality's staff."),
+            "data_subjects": _(
+                "Citizens and their contacts; the municipality's staff."
+            ),
             "recipients": _(
                 "The municipality's staff by role; the archive system (Noark 5) for "
                 "case documents. No other recipients."
@@ -42,7 +48,10 @@ class ResCompany(models.Model):
                     "legal_basis": service.legal_basis or "",
                     "categories": service.personal_data_categories or "",
                     "special_categories": service.special_categories,
-                    "retention": _("%(months)s months after closing", months=service.retention_months)
+                    "retention": _(
+                        "%(months)s months after closing",
+                        months=service.retention_months,
+                    )
                     if service.retention_months
                     else _("Until erasure"),
                 }
@@ -51,9 +60,11 @@ class ResCompany(models.Model):
         }
 
     def action_citizen_record_of_processing(self):
-        return self.env.ref("citizen_crm.citizen_record_of_processing_report").report_action(
-            self.env.company
-        )
+        return self.env.ref(
+            "citizen_crm.citizen_record_of_processing_report"
+        ).report_action(self.env.company)
 
     def _citizen_record_of_processing_json(self):
-        return json.dumps(self._citizen_record_of_processing(), ensure_ascii=False, indent=2)
+        return json.dumps(
+            self._citizen_record_of_processing(), ensure_ascii=False, indent=2
+        )

@@ -30,7 +30,9 @@ class ResPartner(models.Model):
     citizen_anonymised = fields.Boolean(
         string="Anonymised", readonly=True, copy=False, index=True
     )
-    date_citizen_anonymised = fields.Datetime(string="Anonymised On", readonly=True, copy=False)
+    date_citizen_anonymised = fields.Datetime(
+        string="Anonymised On", readonly=True, copy=False
+    )
 
     # ------------------------------------------------------------
     # Access (art. 15)
@@ -42,8 +44,10 @@ class ResPartner(models.Model):
         # Assembled for the privacy officer answering the data subject: the
         # citizen is entitled to all of it, their own identity number included.
         partner = self.sudo().with_context(active_test=False)
-        vault = self.env["citizen.protected.contact"].sudo().search(
-            [("partner_id", "=", partner.id)], limit=1
+        vault = (
+            self.env["citizen.protected.contact"]
+            .sudo()
+            .search([("partner_id", "=", partner.id)], limit=1)
         )
         contact_source = vault or partner
 
@@ -53,21 +57,36 @@ class ResPartner(models.Model):
                 return val.display_name or None
             return val or None
 
-        inquiries = self.env["citizen.inquiry"].sudo().with_context(active_test=False).search(
-            [("partner_id", "=", partner.id)], order="date_received, id"
+        inquiries = (
+            self.env["citizen.inquiry"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "=", partner.id)], order="date_received, id")
         )
         Message = self.env["mail.message"].sudo()
-        audit = self.env["citizen.audit.log"].sudo().search(
-            ["|", ("partner_id", "=", partner.id),
-             "&", ("res_model", "=", "res.partner"), ("res_id", "=", partner.id)],
-            order="date, id",
+        audit = (
+            self.env["citizen.audit.log"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("partner_id", "=", partner.id),
+                    "&",
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", partner.id),
+                ],
+                order="date, id",
+            )
         )
         Attachment = self.env["ir.attachment"].sudo()
 
         def messages_of(model, res_id):
             messages = Message.search(
-                [("model", "=", model), ("res_id", "=", res_id),
-                 ("message_type", "!=", "user_notification")],
+                [
+                    ("model", "=", model),
+                    ("res_id", "=", res_id),
+                    ("message_type", "!=", "user_notification"),
+                ],
                 order="date, id",
             )
             return [
@@ -80,8 +99,12 @@ class ResPartner(models.Model):
                     "changes": [
                         {
                             "field": t.field_id.field_description,
-                            "old": str(t._format_display_value(t.field_id.ttype, new=False)[0]),
-                            "new": str(t._format_display_value(t.field_id.ttype, new=True)[0]),
+                            "old": str(
+                                t._format_display_value(t.field_id.ttype, new=False)[0]
+                            ),
+                            "new": str(
+                                t._format_display_value(t.field_id.ttype, new=True)[0]
+                            ),
                         }
                         for t in m.tracking_value_ids
                     ],
@@ -90,10 +113,16 @@ class ResPartner(models.Model):
             ]
 
         def attachments_of(model, ids):
-            attachments = Attachment.search([("res_model", "=", model), ("res_id", "in", ids)])
+            attachments = Attachment.search(
+                [("res_model", "=", model), ("res_id", "in", ids)]
+            )
             return [
-                {"name": a.name, "mimetype": a.mimetype, "size": a.file_size,
-                 "created": fields.Datetime.to_string(a.create_date)}
+                {
+                    "name": a.name,
+                    "mimetype": a.mimetype,
+                    "size": a.file_size,
+                    "created": fields.Datetime.to_string(a.create_date),
+                }
                 for a in attachments
             ]
 
@@ -105,15 +134,22 @@ class ResPartner(models.Model):
                 "name": partner.name,
                 "identity_number": partner.national_id or None,
                 "identity_number_kind": partner.national_id_kind or None,
-                "birthdate": fields.Date.to_string(partner.birthdate) if partner.birthdate else None,
+                "birthdate": fields.Date.to_string(partner.birthdate)
+                if partner.birthdate
+                else None,
                 "address_protection": dict(
-                    partner._fields["address_protection"]._description_selection(self.env)
+                    partner._fields["address_protection"]._description_selection(
+                        self.env
+                    )
                 ).get(partner.address_protection),
                 "contact_restricted": partner.citizen_contact_restricted,
                 "krr_reserved": partner.krr_reserved,
                 "preferred_language": partner.preferred_language or None,
                 "preferred_channel": partner.preferred_channel_id.name or None,
-                **{fname: value(contact_source, fname) for fname in PROTECTED_CONTACT_FIELDS},
+                **{
+                    fname: value(contact_source, fname)
+                    for fname in PROTECTED_CONTACT_FIELDS
+                },
                 "anonymised": partner.citizen_anonymised,
             },
             "inquiries": [
@@ -121,7 +157,9 @@ class ResPartner(models.Model):
                     "number": i.number,
                     "subject": i.name,
                     "received": fields.Datetime.to_string(i.date_received),
-                    "closed": fields.Datetime.to_string(i.date_closed) if i.date_closed else None,
+                    "closed": fields.Datetime.to_string(i.date_closed)
+                    if i.date_closed
+                    else None,
                     "channel": i.channel_id.name,
                     "service": i.service_id.name or None,
                     "queue": i.queue_id.name,
@@ -142,9 +180,10 @@ class ResPartner(models.Model):
             ],
             "cases": [
                 {"number": c.name, "title": c.title}
-                for c in self.env["citizen.case"].sudo().with_context(active_test=False).search(
-                    [("partner_id", "=", partner.id)]
-                )
+                for c in self.env["citizen.case"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("partner_id", "=", partner.id)])
             ],
             "messages": messages_of("res.partner", partner.id),
             "attachments": attachments_of("res.partner", [partner.id]),
@@ -152,10 +191,12 @@ class ResPartner(models.Model):
                 {
                     "date": fields.Datetime.to_string(entry.date),
                     "user": entry.user_id.name or None,
-                    "action": dict(entry._fields["action"]._description_selection(self.env)).get(
-                        entry.action
-                    ),
-                    "record": f"{entry.res_model},{entry.res_id}" if entry.res_id else entry.res_model,
+                    "action": dict(
+                        entry._fields["action"]._description_selection(self.env)
+                    ).get(entry.action),
+                    "record": f"{entry.res_model},{entry.res_id}"
+                    if entry.res_id
+                    else entry.res_model,
                     "fields": entry.field_names or None,
                     "from": entry.remote_addr or None,
                     "description": entry.description or None,
@@ -176,9 +217,20 @@ class ResPartner(models.Model):
         partner = self.sudo().with_context(active_test=False)
         reasons = []
         if partner.user_ids.filtered(lambda u: not u.share):
-            reasons.append(_("The contact belongs to a user of the system, not to a citizen."))
-        open_inquiries = self.env["citizen.inquiry"].sudo().with_context(active_test=False).search(
-            [("partner_id", "=", partner.id), ("is_closed", "=", False), ("active", "=", True)]
+            reasons.append(
+                _("The contact belongs to a user of the system, not to a citizen.")
+            )
+        open_inquiries = (
+            self.env["citizen.inquiry"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("is_closed", "=", False),
+                    ("active", "=", True),
+                ]
+            )
         )
         if open_inquiries:
             reasons.append(
@@ -187,13 +239,16 @@ class ResPartner(models.Model):
                     numbers=", ".join(open_inquiries.mapped("number")),
                 )
             )
-        open_cases = self.env["citizen.case"].sudo().search(
-            [("partner_id", "=", partner.id), ("active", "=", True)]
+        open_cases = (
+            self.env["citizen.case"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("active", "=", True)])
         )
         if open_cases:
             reasons.append(
                 _(
-                    "Open archive cases must be finished first (archive duty): %(cases)s.",
+                    "Open archive cases must be finished first (archive duty): "
+                    "%(cases)s.",
                     cases=", ".join(open_cases.mapped("name")),
                 )
             )
@@ -213,38 +268,60 @@ class ResPartner(models.Model):
                 "refuse", self, description="Erasure refused: open inquiries or cases"
             )
             raise UserError(
-                _("The citizen cannot be anonymised:\n%(reasons)s", reasons="\n".join(reasons))
+                _(
+                    "The citizen cannot be anonymised:\n%(reasons)s",
+                    reasons="\n".join(reasons),
+                )
             )
         # Erasure touches every record about the citizen, whoever handles them.
         partner = self.sudo().with_context(
-            active_test=False, tracking_disable=True, mail_notrack=True, **{INTERNAL: True}
+            active_test=False,
+            tracking_disable=True,
+            mail_notrack=True,
+            **{INTERNAL: True},
         )
-        inquiries = self.env["citizen.inquiry"].sudo().with_context(active_test=False).search(
-            [("partner_id", "=", partner.id)]
+        inquiries = (
+            self.env["citizen.inquiry"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "=", partner.id)])
         )
         kept_cases = inquiries.filtered("case_id").case_id
         inquiries._citizen_anonymise()
-        # Cases themselves live in the archive system: keep the reference, drop the link.
-        cases = self.env["citizen.case"].sudo().with_context(active_test=False).search(
-            [("partner_id", "=", partner.id)]
+        # Cases live in the archive system: keep the reference, drop the link.
+        cases = (
+            self.env["citizen.case"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "=", partner.id)])
         )
         cases.write({"partner_id": False})
         self.env["citizen.protected.contact"].sudo().search(
             [("partner_id", "=", partner.id)]
         ).unlink()
         Message = self.env["mail.message"].sudo()
-        messages = Message.search([("model", "=", "res.partner"), ("res_id", "=", partner.id)])
+        messages = Message.search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
+        )
         messages.tracking_value_ids.unlink()
         messages.write({"body": ANONYMISED_BODY, "subject": False, "email_from": False})
         self.env["ir.attachment"].sudo().search(
-            ["|",
-             "&", ("res_model", "=", "res.partner"), ("res_id", "=", partner.id),
-             "&", ("res_model", "=", "mail.message"), ("res_id", "in", messages.ids)]
+            [
+                "|",
+                "&",
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+                "&",
+                ("res_model", "=", "mail.message"),
+                ("res_id", "in", messages.ids),
+            ]
         ).unlink()
-        Message.search([("author_id", "=", partner.id), ("email_from", "!=", False)]).write(
-            {"email_from": False}
-        )
-        self.env["mail.followers"].sudo().search([("partner_id", "=", partner.id)]).unlink()
+        Message.search(
+            [("author_id", "=", partner.id), ("email_from", "!=", False)]
+        ).write({"email_from": False})
+        self.env["mail.followers"].sudo().search(
+            [("partner_id", "=", partner.id)]
+        ).unlink()
         for user in partner.user_ids:
             user.write({"active": False, "login": f"anonymised-{partner.id}-{user.id}"})
         name = _("Anonymised citizen #%(id)s", id=partner.id)
@@ -262,25 +339,35 @@ class ResPartner(models.Model):
         partner.child_ids.write({"parent_id": False})
         # Tracking values elsewhere that show the old name (inquiry citizen changes).
         self.env["mail.tracking.value"].sudo().search(
-            [("field_id.relation", "=", "res.partner"),
-             "|", ("old_value_integer", "=", partner.id), ("new_value_integer", "=", partner.id)]
+            [
+                ("field_id.relation", "=", "res.partner"),
+                "|",
+                ("old_value_integer", "=", partner.id),
+                ("new_value_integer", "=", partner.id),
+            ]
         ).unlink()
         self.env["citizen.audit.log"]._log(
             "anonymise", self, description="Citizen anonymised (GDPR art. 17)"
         )
         summary = [
-            _("Name, identity number, contact data, relations, notes and images removed."),
+            _(
+                "Name, identity number, contact data, relations, notes and images "
+                "removed."
+            ),
             _("%(count)s inquiries anonymised; statistics kept.", count=len(inquiries)),
         ]
         if kept_cases:
             summary.append(
                 _(
-                    "Kept under archive duty: documents of the inquiries in archive cases "
+                    "Kept under archive duty: documents of the inquiries in archive "
+                    "cases "
                     "%(cases)s.",
                     cases=", ".join(kept_cases.mapped("name")),
                 )
             )
-        summary.append(_("The audit trail is kept: it names the citizen only by record id."))
+        summary.append(
+            _("The audit trail is kept: it names the citizen only by record id.")
+        )
         return "\n".join(summary)
 
     def action_citizen_gdpr_request(self):
@@ -292,5 +379,3 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "context": {"default_partner_id": self.id},
         }
-
-

@@ -16,9 +16,8 @@ disclose anything nor write to the citizen, without telling the grading.
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
-
 from odoo.addons.base.models.res_partner import ADDRESS_FIELDS
+from odoo.exceptions import AccessError
 
 from .citizen_protected_contact import PROTECTED_CONTACT_FIELDS
 from .res_partner import PRIVACY_GROUP
@@ -29,7 +28,11 @@ STRICT_LEVELS = ("strengt_fortrolig", "strengt_fortrolig_utland")
 UNTRACKED_FIELDS = ("national_id", "national_id_masked", "address_protection")
 # Chatter tracking values removed when a citizen becomes protected: they hold
 # the address history.
-TRACKING_SCRUB_FIELDS = (*PROTECTED_CONTACT_FIELDS, "contact_address_inline", "child_ids")
+TRACKING_SCRUB_FIELDS = (
+    *PROTECTED_CONTACT_FIELDS,
+    "contact_address_inline",
+    "child_ids",
+)
 INTERNAL = "citizen_protection_internal"
 
 
@@ -114,8 +117,10 @@ class ResPartner(models.Model):
         if not email:
             return self.browse()
         # Only the matching partner leaves; the address is what the sender typed.
-        contact = self.env["citizen.protected.contact"].sudo().search(
-            [("email", "=ilike", email.strip())], limit=1
+        contact = (
+            self.env["citizen.protected.contact"]
+            .sudo()
+            .search([("email", "=ilike", email.strip())], limit=1)
         )
         return contact.partner_id.sudo(self.env.su)
 
@@ -164,18 +169,24 @@ class ResPartner(models.Model):
             return
         # The protection must be applied whoever sets the grading (a registry
         # sync runs as a technical user); the moved data goes to the vault.
-        partners = self.sudo().with_context(**{INTERNAL: True, "tracking_disable": True})
+        partners = self.sudo().with_context(
+            **{INTERNAL: True, "tracking_disable": True}
+        )
         vaults = {vault.partner_id.id: vault for vault in partners._citizen_vault()}
         for partner in partners:
             values = {}
             for fname in PROTECTED_CONTACT_FIELDS:
                 value = partner[fname]
                 if value:
-                    values[fname] = value.id if isinstance(value, models.BaseModel) else value
+                    values[fname] = (
+                        value.id if isinstance(value, models.BaseModel) else value
+                    )
             children = partner.child_ids
             vault = vaults[partner.id]
             if children:
-                values["child_ids"] = [fields.Command.link(child.id) for child in children]
+                values["child_ids"] = [
+                    fields.Command.link(child.id) for child in children
+                ]
             if values:
                 vault.write(values)
             children.write({"parent_id": False})
@@ -203,7 +214,9 @@ class ResPartner(models.Model):
             values = {}
             for fname in PROTECTED_CONTACT_FIELDS:
                 value = vault[fname]
-                values[fname] = value.id if isinstance(value, models.BaseModel) else value
+                values[fname] = (
+                    value.id if isinstance(value, models.BaseModel) else value
+                )
             vault.partner_id.with_context(**{INTERNAL: True}).write(values)
             vault.child_ids.with_context(**{INTERNAL: True}).write(
                 {"parent_id": vault.partner_id.id}
@@ -224,8 +237,12 @@ class ResPartner(models.Model):
             return
         # Cleaning other records that hold copies; nothing is returned.
         Tracking = self.env["mail.tracking.value"].sudo()
-        tracked_fields = self.env["ir.model.fields"].sudo().search(
-            [("model", "=", "res.partner"), ("name", "in", TRACKING_SCRUB_FIELDS)]
+        tracked_fields = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search(
+                [("model", "=", "res.partner"), ("name", "in", TRACKING_SCRUB_FIELDS)]
+            )
         )
         Tracking.search(
             [
@@ -234,13 +251,18 @@ class ResPartner(models.Model):
                 ("field_id", "in", tracked_fields.ids),
             ]
         ).unlink()
-        inquiries = self.env["citizen.inquiry"].sudo().with_context(
-            active_test=False, tracking_disable=True
-        ).search([("partner_id", "in", self.ids)])
+        inquiries = (
+            self.env["citizen.inquiry"]
+            .sudo()
+            .with_context(active_test=False, tracking_disable=True)
+            .search([("partner_id", "in", self.ids)])
+        )
         if inquiries:
             inquiries.write({"partner_email": False, "partner_phone": False})
-        messages = self.env["mail.message"].sudo().search(
-            [("author_id", "in", self.ids), ("email_from", "!=", False)]
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("author_id", "in", self.ids), ("email_from", "!=", False)])
         )
         for message in messages:
             message.email_from = message.author_id._citizen_neutral_email_from()
@@ -309,8 +331,12 @@ class ResPartner(models.Model):
         else:
             result = super().write(vals)
         if before:
-            newly = self.filtered(lambda p: p._citizen_is_protected() and not before[p.id])
-            lifted = self.filtered(lambda p: before[p.id] and not p._citizen_is_protected())
+            newly = self.filtered(
+                lambda p: p._citizen_is_protected() and not before[p.id]
+            )
+            lifted = self.filtered(
+                lambda p: before[p.id] and not p._citizen_is_protected()
+            )
             newly._citizen_apply_protection()
             lifted._citizen_lift_protection()
         if restricted:
@@ -326,7 +352,10 @@ class ResPartner(models.Model):
             # Also reached from the masked field's inverse (which writes with
             # sudo): the entry names the real user all the same.
             self.env["citizen.audit.log"]._log(
-                "change", self, field_names=["national_id"], description="Identity number changed"
+                "change",
+                self,
+                field_names=["national_id"],
+                description="Identity number changed",
             )
         return result
 
@@ -350,14 +379,18 @@ class ResPartner(models.Model):
             with_number = self.sudo().filtered("national_id")
             if with_number:
                 self.env["citizen.audit.log"]._log(
-                    "view", with_number, field_names=["national_id"],
+                    "view",
+                    with_number,
+                    field_names=["national_id"],
                     description="Identity number viewed",
                 )
                 audited = with_number
         protected = self.sudo().filtered("citizen_contact_restricted") - audited.sudo()
         if protected:
             self.env["citizen.audit.log"]._log(
-                "view", protected, field_names=fnames or ["*"],
+                "view",
+                protected,
+                field_names=fnames or ["*"],
                 description="Protected citizen viewed",
             )
 
@@ -416,7 +449,9 @@ class ResPartner(models.Model):
     def action_open_citizen_protected_contact(self):
         self.ensure_one()
         if not self._citizen_is_privacy_officer():
-            raise AccessError(self.env._("Only a privacy officer can open protected contact data."))
+            raise AccessError(
+                self.env._("Only a privacy officer can open protected contact data.")
+            )
         vault = self._citizen_vault()
         return {
             "type": "ir.actions.act_window",
@@ -426,4 +461,3 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "target": "new",
         }
-

@@ -4,3 +4,4 @@ from . import test_privacy_identity
 from . import test_privacy_inquiry
 from . import test_privacy_mail
 from . import test_privacy_protection
+from . import test_privacy_portal

@@ -1,10 +1,9 @@
 import datetime
 import json
 
+from odoo.addons.citizen_crm.models import national_id as nid
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
-
-from odoo.addons.citizen_crm.models import national_id as nid
 
 MAIL_CONTEXT = {
     "mail_create_nolog": True,
@@ -16,7 +15,9 @@ MAIL_CONTEXT = {
 
 def synthetic_number(year, month, day, start=100):
     for individual in range(start, start + 50):
-        number = nid.generate(datetime.date(year, month, day), individual, synthetic=True)
+        number = nid.generate(
+            datetime.date(year, month, day), individual, synthetic=True
+        )
         if number and nid.is_valid(number):
             return number
     raise AssertionError("no synthetic number found")
@@ -32,26 +33,35 @@ class PrivacyCase(TransactionCase):
         env = cls.env(context=dict(cls.env.context, **MAIL_CONTEXT))
         cls.env = env
         cls.frontdesk = new_test_user(
-            env, "privacy_frontdesk", groups="citizen_crm.group_frontdesk,base.group_allow_export",
+            env,
+            "privacy_frontdesk",
+            groups="citizen_crm.group_frontdesk,base.group_allow_export",
             email="frontdesk@kommune.example",
         )
         cls.caseworker = new_test_user(
-            env, "privacy_caseworker", groups="citizen_crm.group_caseworker,base.group_allow_export",
+            env,
+            "privacy_caseworker",
+            groups="citizen_crm.group_caseworker,base.group_allow_export",
             email="caseworker@kommune.example",
         )
         cls.supervisor = new_test_user(
-            env, "privacy_supervisor", groups="citizen_crm.group_supervisor,base.group_allow_export",
+            env,
+            "privacy_supervisor",
+            groups="citizen_crm.group_supervisor,base.group_allow_export",
             email="supervisor@kommune.example",
         )
         cls.officer = new_test_user(
-            env, "privacy_officer",
+            env,
+            "privacy_officer",
             groups="citizen_crm.group_privacy_officer,base.group_allow_export,base.group_partner_manager",
             email="personvern@kommune.example",
         )
         cls.staff = cls.frontdesk | cls.caseworker | cls.supervisor
         cls.queue = env.ref("citizen_crm.citizen_queue_servicetorg")
         cls.queue.member_ids = cls.frontdesk | cls.caseworker
-        cls.employer = env["res.partner"].create({"name": "Fjordvik Sag AS", "is_company": True})
+        cls.employer = env["res.partner"].create(
+            {"name": "Fjordvik Sag AS", "is_company": True}
+        )
         cls.norway = env.ref("base.no")
         cls.secret_number = synthetic_number(1985, 3, 14)
         cls.plain_number = synthetic_number(1990, 7, 2)
@@ -115,7 +125,11 @@ class PrivacyCase(TransactionCase):
     # ------------------------------------------------------------
 
     def assertNoSecret(self, data, secrets=None, msg=None):
-        text = data if isinstance(data, str) else json.dumps(data, default=str, ensure_ascii=False)
+        text = (
+            data
+            if isinstance(data, str)
+            else json.dumps(data, default=str, ensure_ascii=False)
+        )
         for secret in secrets or self.secrets:
             self.assertNotIn(secret.lower(), text.lower(), msg or f"{secret!r} leaked")
 
@@ -130,5 +144,9 @@ class PrivacyCase(TransactionCase):
 
     def new_portal_user(self, partner, login):
         return new_test_user(
-            self.env, login, groups="base.group_portal", partner_id=partner.id
+            self.env,
+            login,
+            groups="base.group_portal",
+            partner_id=partner.id,
+            name=partner.name,
         )

@@ -10,13 +10,21 @@ class TestAuditTrail(PrivacyCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.entry = cls.env["citizen.audit.log"]._log(
-            "view", cls.protected, field_names=["street"], description="Protected citizen viewed"
+            "view",
+            cls.protected,
+            field_names=["street"],
+            description="Protected citizen viewed",
         )
 
     def test_nobody_modifies_or_deletes_entries(self):
         admin = self.env.ref("base.user_admin")
-        for env in (self.env, self.env(su=True), self.env(user=admin),
-                    self.env(user=self.officer), self.env(user=self.supervisor)):
+        for env in (
+            self.env,
+            self.env(su=True),
+            self.env(user=admin),
+            self.env(user=self.officer),
+            self.env(user=self.supervisor),
+        ):
             entry = self.entry.with_env(env)
             with self.assertRaises(AccessError):
                 entry.write({"description": "tampered"})
@@ -24,7 +32,12 @@ class TestAuditTrail(PrivacyCase):
                 entry.unlink()
         self.assertEqual(self.entry.description, "Protected citizen viewed")
 
-    @users("privacy_frontdesk", "privacy_caseworker", "privacy_officer", "privacy_supervisor")
+    @users(
+        "privacy_frontdesk",
+        "privacy_caseworker",
+        "privacy_officer",
+        "privacy_supervisor",
+    )
     def test_nobody_creates_entries_directly(self):
         with self.assertRaises(AccessError):
             self.env["citizen.audit.log"].create({"action": "view"})
@@ -41,7 +54,9 @@ class TestAuditTrail(PrivacyCase):
         self.assertEqual(entries.partner_id, self.protected)
 
     def test_deleting_a_citizen_keeps_the_entry(self):
-        partner = self.env["res.partner"].create({"name": "Short Lived", "is_citizen": True})
+        partner = self.env["res.partner"].create(
+            {"name": "Short Lived", "is_citizen": True}
+        )
         entry = self.env["citizen.audit.log"]._log("view", partner)
         partner.unlink()
         self.assertTrue(entry.exists())

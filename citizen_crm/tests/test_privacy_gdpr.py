@@ -26,8 +26,12 @@ class TestGdpr(PrivacyCase):
             {"name": "2026/77", "title": "Garage", "partner_id": cls.protected.id}
         )
         with freeze_time("2026-01-10 10:00:00"):
-            cls.archived_inquiry = cls._make_inquiry(cls.protected, "Garage at Hemmeligveien 7", cls.case)
-            cls.loose_inquiry = cls._make_inquiry(cls.protected, "Fence towards neighbour", None)
+            cls.archived_inquiry = cls._make_inquiry(
+                cls.protected, "Garage at Hemmeligveien 7", cls.case
+            )
+            cls.loose_inquiry = cls._make_inquiry(
+                cls.protected, "Fence towards neighbour", None
+            )
         cls.case.active = False  # the case is finished in the archive
 
     @classmethod
@@ -42,7 +46,8 @@ class TestGdpr(PrivacyCase):
             }
         )
         inquiry.message_post(
-            body=f"Letter about {name}", message_type="comment",
+            body=f"Letter about {name}",
+            message_type="comment",
             attachments=[("letter.txt", b"Hemmeligveien 7, 9911 Skjulestad")],
         )
         inquiry._close("first_contact")
@@ -53,8 +58,10 @@ class TestGdpr(PrivacyCase):
     # ------------------------------------------------------------
 
     def test_access_report_json_and_pdf(self):
-        request = self.env["citizen.gdpr.request"].with_user(self.officer).create(
-            {"partner_id": self.protected.id, "request_type": "access"}
+        request = (
+            self.env["citizen.gdpr.request"]
+            .with_user(self.officer)
+            .create({"partner_id": self.protected.id, "request_type": "access"})
         )
         # Tests render reports as HTML unless told to run wkhtmltopdf.
         request.with_context(force_report_rendering=True).action_process()
@@ -73,15 +80,19 @@ class TestGdpr(PrivacyCase):
         self.assertTrue(data["audit"], "audit entries about the citizen are part of it")
         pdf = base64.b64decode(request.pdf_attachment_id.datas)
         self.assertTrue(pdf.startswith(b"%PDF"))
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "citizen_crm.citizen_gdpr_access_report", request.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("citizen_crm.citizen_gdpr_access_report", request.ids)[0]
+            .decode()
+        )
         self.assertIn("Hemmeligveien 7", html)
         self.assertIn(self.archived_inquiry.number, html)
 
     def test_access_report_stays_with_privacy_officers(self):
-        request = self.env["citizen.gdpr.request"].with_user(self.officer).create(
-            {"partner_id": self.protected.id, "request_type": "access"}
+        request = (
+            self.env["citizen.gdpr.request"]
+            .with_user(self.officer)
+            .create({"partner_id": self.protected.id, "request_type": "access"})
         )
         request.action_process()
         for user in self.staff:
@@ -91,8 +102,13 @@ class TestGdpr(PrivacyCase):
                 with self.assertRaises(AccessError):
                     request.with_user(user).read(["result_note"])
                 self.assertFalse(
-                    self.env["ir.attachment"].with_user(user).search(
-                        [("res_model", "=", "res.partner"), ("res_id", "=", self.protected.id)]
+                    self.env["ir.attachment"]
+                    .with_user(user)
+                    .search(
+                        [
+                            ("res_model", "=", "res.partner"),
+                            ("res_id", "=", self.protected.id),
+                        ]
                     )
                 )
 
@@ -104,8 +120,10 @@ class TestGdpr(PrivacyCase):
         open_inquiry = self.env["citizen.inquiry"].create(
             {"partner_id": self.plain.id, "name": "Still open"}
         )
-        request = self.env["citizen.gdpr.request"].with_user(self.officer).create(
-            {"partner_id": self.plain.id, "request_type": "erasure"}
+        request = (
+            self.env["citizen.gdpr.request"]
+            .with_user(self.officer)
+            .create({"partner_id": self.plain.id, "request_type": "erasure"})
         )
         request.action_process()
         self.assertEqual(request.state, "refused")
@@ -131,8 +149,10 @@ class TestGdpr(PrivacyCase):
     def test_erasure_end_to_end_and_rerun(self):
         partner = self.protected
         portal_user = self.new_portal_user(partner, "kari_portal")
-        request = self.env["citizen.gdpr.request"].with_user(self.officer).create(
-            {"partner_id": partner.id, "request_type": "erasure"}
+        request = (
+            self.env["citizen.gdpr.request"]
+            .with_user(self.officer)
+            .create({"partner_id": partner.id, "request_type": "erasure"})
         )
         request.action_process()
         self.assertEqual(request.state, "done", request.result_note)
@@ -144,7 +164,9 @@ class TestGdpr(PrivacyCase):
         self.assertFalse(partner.national_id)
         self.assertFalse(partner.birthdate)
         self.assertFalse(
-            self.env["citizen.protected.contact"].search([("partner_id", "=", partner.id)])
+            self.env["citizen.protected.contact"].search(
+                [("partner_id", "=", partner.id)]
+            )
         )
         self.assertFalse(portal_user.active)
         # Statistics kept.
@@ -157,16 +179,29 @@ class TestGdpr(PrivacyCase):
             self.assertNotIn("Hemmeligveien", inquiry.name)
         # Archive duty: the case-linked inquiry keeps its documents, the other none.
         Attachment = self.env["ir.attachment"]
-        archived_messages = self.archived_inquiry.message_ids
         loose_messages = self.loose_inquiry.message_ids
-        self.assertTrue(Attachment.search([("res_model", "=", "citizen.inquiry"),
-                                           ("res_id", "=", self.archived_inquiry.id)]))
-        self.assertFalse(Attachment.search([("res_model", "=", "citizen.inquiry"),
-                                            ("res_id", "=", self.loose_inquiry.id)]))
+        self.assertTrue(
+            Attachment.search(
+                [
+                    ("res_model", "=", "citizen.inquiry"),
+                    ("res_id", "=", self.archived_inquiry.id),
+                ]
+            )
+        )
+        self.assertFalse(
+            Attachment.search(
+                [
+                    ("res_model", "=", "citizen.inquiry"),
+                    ("res_id", "=", self.loose_inquiry.id),
+                ]
+            )
+        )
         self.assertFalse(self.loose_inquiry.description)
         self.assertIn("2026/77", self.archived_inquiry.anonymisation_note)
-        self.assertNoSecret(loose_messages.read(["body", "subject", "email_from"]),
-                            ["Fence", "912 34 567", "Kari"])
+        self.assertNoSecret(
+            loose_messages.read(["body", "subject", "email_from"]),
+            ["Fence", "912 34 567", "Kari"],
+        )
         # No trace of the name anywhere outside documents under archive duty.
         for model, fnames in (
             ("res.partner", ["name", "display_name", "email", "street"]),
@@ -181,13 +216,21 @@ class TestGdpr(PrivacyCase):
             [("action", "=", "anonymise"), ("partner_id", "=", partner.id)]
         )
         self.assertTrue(entries)
+
         # A second run is harmless.
         def count_documents():
             return Attachment.search_count(
-                [("res_model", "=", "citizen.inquiry"), ("res_id", "=", self.archived_inquiry.id)]
+                [
+                    ("res_model", "=", "citizen.inquiry"),
+                    ("res_id", "=", self.archived_inquiry.id),
+                ]
             )
 
-        snapshot = (partner.name, self.archived_inquiry.anonymisation_note, count_documents())
+        snapshot = (
+            partner.name,
+            self.archived_inquiry.anonymisation_note,
+            count_documents(),
+        )
         again = partner._citizen_anonymise()
         self.assertIn("already", again)
         self.assertEqual(
@@ -204,12 +247,16 @@ class TestGdpr(PrivacyCase):
         with freeze_time("2026-06-01 10:00:00"):
             recent = self._make_inquiry(self.plain, "Recent question", None)
         with freeze_time("2027-02-15 08:00:00"):
-            preview = self.env["citizen.retention.preview"].with_user(self.officer).create({})
+            preview = (
+                self.env["citizen.retention.preview"].with_user(self.officer).create({})
+            )
             self.assertEqual(preview.inquiry_count, 2)
             self.assertIn(self.loose_inquiry.number, preview.summary)
             self.assertIn(self.archived_inquiry.number, preview.summary)
             self.assertNotIn(recent.number, preview.summary)
-            self.assertFalse(self.loose_inquiry.is_anonymised, "a dry run changes nothing")
+            self.assertFalse(
+                self.loose_inquiry.is_anonymised, "a dry run changes nothing"
+            )
             self.env["citizen.inquiry"]._cron_citizen_retention()
             self.assertTrue(self.loose_inquiry.is_anonymised)
             self.assertTrue(self.archived_inquiry.is_anonymised)
@@ -223,7 +270,9 @@ class TestGdpr(PrivacyCase):
     def test_service_without_retention_is_kept(self):
         self.service.retention_months = 0
         with freeze_time("2030-01-01"):
-            self.assertFalse(self.env["citizen.inquiry"]._citizen_retention_candidates())
+            self.assertFalse(
+                self.env["citizen.inquiry"]._citizen_retention_candidates()
+            )
 
     # ------------------------------------------------------------
     # Record of processing (art. 30)
@@ -234,10 +283,14 @@ class TestGdpr(PrivacyCase):
         company = self.env.company
         record = company._citizen_record_of_processing()
         service = next(s for s in record["services"] if s["name"] == "Building permit")
-        self.assertEqual(service["legal_basis"], "GDPR art. 6(1)(e); plan- og bygningsloven § 20-1")
+        self.assertEqual(
+            service["legal_basis"], "GDPR art. 6(1)(e); plan- og bygningsloven § 20-1"
+        )
         self.assertEqual(service["retention"], "12 months after closing")
         action = company.action_citizen_record_of_processing()
-        self.assertEqual(action["report_name"], "citizen_crm.citizen_record_of_processing_document")
+        self.assertEqual(
+            action["report_name"], "citizen_crm.citizen_record_of_processing_document"
+        )
         report = self.env["ir.actions.report"].sudo()
         html = report._render_qweb_html(
             "citizen_crm.citizen_record_of_processing_report", company.ids
@@ -247,4 +300,6 @@ class TestGdpr(PrivacyCase):
             "citizen_crm.citizen_record_of_processing_report", company.ids
         )[0]
         self.assertTrue(pdf.startswith(b"%PDF"))
-        self.assertIn("plan- og bygningsloven", company._citizen_record_of_processing_json())
+        self.assertIn(
+            "plan- og bygningsloven", company._citizen_record_of_processing_json()
+        )

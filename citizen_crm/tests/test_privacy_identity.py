@@ -44,10 +44,14 @@ class TestIdentityNumber(PrivacyCase):
         self.assertEqual(found["length"], 1)
         self.assertNoFullNumber(found, self.plain_number)
         # A partial number finds nothing: no enumeration.
-        self.assertFalse(Partner.search([("national_id_masked", "ilike", self.plain_number[:6])]))
+        self.assertFalse(
+            Partner.search([("national_id_masked", "ilike", self.plain_number[:6])])
+        )
         self.assertFalse(Partner.name_search(self.plain_number[:8]))
-        entries = self.env["citizen.audit.log"].sudo().search(
-            [("action", "=", "search"), ("user_id", "=", self.frontdesk.id)]
+        entries = (
+            self.env["citizen.audit.log"]
+            .sudo()
+            .search([("action", "=", "search"), ("user_id", "=", self.frontdesk.id)])
         )
         self.assertTrue(entries)
         self.assertEqual(entries.partner_id, self.plain)
@@ -55,8 +59,10 @@ class TestIdentityNumber(PrivacyCase):
 
     @users("privacy_frontdesk")
     def test_export_of_masked_number(self):
-        rows = self.env["res.partner"].browse(self.plain.id).export_data(
-            ["name", "national_id_masked"]
+        rows = (
+            self.env["res.partner"]
+            .browse(self.plain.id)
+            .export_data(["name", "national_id_masked"])
         )
         self.assertNoFullNumber(rows, self.plain_number)
 
@@ -75,7 +81,9 @@ class TestIdentityNumber(PrivacyCase):
         with self.assertRaisesRegex((AccessError, UserError), "national_id") as caught:
             template.with_user(self.frontdesk)._render_field("body_html", partner.ids)
         self.assertNoFullNumber(str(caught.exception), self.plain_number)
-        subject = template.with_user(self.frontdesk)._render_field("subject", partner.ids)
+        subject = template.with_user(self.frontdesk)._render_field(
+            "subject", partner.ids
+        )
         self.assertEqual(subject[self.plain.id], self.plain_number[:6] + "*****")
 
     def test_tracking_never_holds_the_number(self):
@@ -85,19 +93,30 @@ class TestIdentityNumber(PrivacyCase):
         new_number = synthetic_number(1977, 11, 5)
         # Registering through the masked field (partner managers may write).
         partner.with_user(self.officer).write({"national_id_masked": new_number})
-        partner.sudo().write({"national_id": synthetic_number(1966, 1, 9), "name": "Ola Endret"})
+        partner.sudo().write(
+            {"national_id": synthetic_number(1966, 1, 9), "name": "Ola Endret"}
+        )
         self.flush_tracking()
-        values = self.env["mail.tracking.value"].search(
-            [("mail_message_id.model", "=", "res.partner"),
-             ("mail_message_id.res_id", "=", partner.id)]
-        ).read(["old_value_char", "new_value_char", "field_id"])
+        values = (
+            self.env["mail.tracking.value"]
+            .search(
+                [
+                    ("mail_message_id.model", "=", "res.partner"),
+                    ("mail_message_id.res_id", "=", partner.id),
+                ]
+            )
+            .read(["old_value_char", "new_value_char", "field_id"])
+        )
         self.assertTrue(values, "the name change is tracked: tracking is on")
         for number in (self.plain_number, new_number, synthetic_number(1966, 1, 9)):
             self.assertNoFullNumber(values, number)
             self.assertNoFullNumber(values, number[:6] + "*****")
         changes = self.env["citizen.audit.log"].search(
-            [("partner_id", "=", partner.id), ("action", "=", "change"),
-             ("field_names", "=", "national_id")]
+            [
+                ("partner_id", "=", partner.id),
+                ("action", "=", "change"),
+                ("field_names", "=", "national_id"),
+            ]
         )
         self.assertIn(self.officer, changes.user_id)
 

@@ -1,7 +1,6 @@
+from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
-
-from odoo.addons.mail.tests.common import MailCase
 
 from .privacy_common import PrivacyCase
 
@@ -26,13 +25,21 @@ class TestConfidentialInquiry(PrivacyCase, MailCase):
         )
 
     def test_public_title_screens_words(self):
-        self.assertTrue(self.inquiry.is_confidential, "a screening basis makes it confidential")
+        self.assertTrue(
+            self.inquiry.is_confidential, "a screening basis makes it confidential"
+        )
         self.assertEqual(self.inquiry.public_title, "****** for ******")
-        self.assertEqual(self.inquiry.display_name, f"{self.inquiry.number} ****** for ******")
+        self.assertEqual(
+            self.inquiry.display_name, f"{self.inquiry.number} ****** for ******"
+        )
         self.assertEqual(self.inquiry._citizen_public_title(), "****** for ******")
         # Without listed words a confidential subject is screened whole.
         other = self.env["citizen.inquiry"].create(
-            {"name": "Barnevern", "is_confidential": True, "queue_id": self.back_office.id}
+            {
+                "name": "Barnevern",
+                "is_confidential": True,
+                "queue_id": self.back_office.id,
+            }
         )
         self.assertEqual(other.public_title, "******")
         plain = self.env["citizen.inquiry"].create({"name": "Snow clearing"})
@@ -60,10 +67,20 @@ class TestConfidentialInquiry(PrivacyCase, MailCase):
     @users("privacy_caseworker", "privacy_supervisor")
     def test_handling_queue_and_supervisor_reads_are_audited(self):
         inquiry = self.env["citizen.inquiry"].browse(self.inquiry.id)
-        self.assertEqual(inquiry.read(["name"])[0]["name"], "Rusbehandling for Ola Åpen")
-        entries = self.env["citizen.audit.log"].sudo().search(
-            [("res_model", "=", "citizen.inquiry"), ("res_id", "=", inquiry.id),
-             ("action", "=", "view"), ("user_id", "=", self.env.uid)]
+        self.assertEqual(
+            inquiry.read(["name"])[0]["name"], "Rusbehandling for Ola Åpen"
+        )
+        entries = (
+            self.env["citizen.audit.log"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "citizen.inquiry"),
+                    ("res_id", "=", inquiry.id),
+                    ("action", "=", "view"),
+                    ("user_id", "=", self.env.uid),
+                ]
+            )
         )
         self.assertTrue(entries)
         self.assertNotIn("Rusbehandling", entries.description or "")
@@ -72,7 +89,9 @@ class TestConfidentialInquiry(PrivacyCase, MailCase):
         self.inquiry.message_subscribe(partner_ids=self.supervisor.partner_id.ids)
         with self.mock_mail_gateway():
             self.inquiry.with_user(self.caseworker).message_post(
-                body="Update", message_type="comment", subtype_xmlid="mail.mt_comment",
+                body="Update",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
                 partner_ids=self.supervisor.partner_id.ids,
             )
         self.assertTrue(self._mails)
@@ -83,10 +102,17 @@ class TestConfidentialInquiry(PrivacyCase, MailCase):
 
     @users("privacy_supervisor")
     def test_export_of_confidential_inquiry_is_audited(self):
-        self.env["citizen.inquiry"].browse(self.inquiry.id).export_data(["number", "name"])
+        self.env["citizen.inquiry"].browse(self.inquiry.id).export_data(
+            ["number", "name"]
+        )
         self.assertTrue(
-            self.env["citizen.audit.log"].sudo().search(
-                [("res_model", "=", "citizen.inquiry"), ("res_id", "=", self.inquiry.id),
-                 ("action", "=", "export")]
+            self.env["citizen.audit.log"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "citizen.inquiry"),
+                    ("res_id", "=", self.inquiry.id),
+                    ("action", "=", "export"),
+                ]
             )
         )

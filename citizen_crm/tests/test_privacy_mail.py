@@ -1,7 +1,6 @@
+from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-
-from odoo.addons.mail.tests.common import MailCase
 
 from .privacy_common import PrivacyCase
 
@@ -28,21 +27,28 @@ class TestProtectedMail(PrivacyCase, MailCase):
                 inquiry = self.inquiry.with_user(user)
                 with self.assertRaisesRegex(UserError, "privacy officer"):
                     inquiry.message_post(
-                        body="Your answer", partner_ids=self.protected.ids,
-                        message_type="comment", subtype_xmlid="mail.mt_comment",
+                        body="Your answer",
+                        partner_ids=self.protected.ids,
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
                     )
             self.assertFalse(self._mails)
 
     def test_follower_notification_is_withheld_and_audited(self):
         with self.mock_mail_gateway():
             self.inquiry.with_user(self.frontdesk).message_post(
-                body="Internal progress", message_type="comment", subtype_xmlid="mail.mt_comment"
+                body="Internal progress",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
         self.assertNoSecret(self._mails)
         self.assertFalse(self._sent_to("secret.example"))
         self.assertTrue(
             self.env["citizen.audit.log"].search(
-                [("action", "=", "mail_blocked"), ("partner_id", "=", self.protected.id)]
+                [
+                    ("action", "=", "mail_blocked"),
+                    ("partner_id", "=", self.protected.id),
+                ]
             )
         )
 
@@ -70,8 +76,10 @@ class TestProtectedMail(PrivacyCase, MailCase):
         # citizen's own record.
         with self.mock_mail_gateway():
             self.protected.with_user(self.officer).message_post(
-                body="Answer from the privacy officer", partner_ids=self.protected.ids,
-                message_type="comment", subtype_xmlid="mail.mt_comment",
+                body="Answer from the privacy officer",
+                partner_ids=self.protected.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
         sent = self._sent_to("kari.skjult@secret.example")
         self.assertEqual(len(sent), 1)
@@ -84,25 +92,33 @@ class TestProtectedMail(PrivacyCase, MailCase):
     def test_unprotected_citizen_still_gets_mail(self):
         with self.mock_mail_gateway():
             self.plain_inquiry.with_user(self.frontdesk).message_post(
-                body="Answer", partner_ids=self.plain.ids,
-                message_type="comment", subtype_xmlid="mail.mt_comment",
+                body="Answer",
+                partner_ids=self.plain.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
         self.assertTrue(self._sent_to("ola@open.example"))
 
     def test_message_from_protected_citizen_keeps_no_address(self):
         message = self.inquiry.message_post(
-            body="I have moved", author_id=self.protected.id,
+            body="I have moved",
+            author_id=self.protected.id,
             email_from='"Kari Skjult" <kari.skjult@secret.example>',
-            message_type="email", subtype_xmlid="mail.mt_comment",
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
         )
         self.assertNoSecret(message.email_from)
         self.assertEqual(message.author_id, self.protected)
         # Found by their address for intake, without the address leaving.
         self.assertEqual(
-            self.env["res.partner"]._citizen_find_protected_by_email("KARI.skjult@secret.example"),
+            self.env["res.partner"]._citizen_find_protected_by_email(
+                "KARI.skjult@secret.example"
+            ),
             self.protected,
         )
 
     def test_suggested_recipients_hold_no_address(self):
-        suggested = self.inquiry.with_user(self.frontdesk)._message_get_suggested_recipients()
+        suggested = self.inquiry.with_user(
+            self.frontdesk
+        )._message_get_suggested_recipients()
         self.assertNoSecret(suggested)

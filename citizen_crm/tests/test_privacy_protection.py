@@ -3,9 +3,21 @@ from odoo.tests import tagged, users
 
 from .privacy_common import PrivacyCase
 
-CONTACT_FIELDS = ["street", "street2", "zip", "city", "state_id", "country_id",
-                  "phone", "email", "parent_id", "child_ids", "contact_address",
-                  "email_formatted", "display_name"]
+CONTACT_FIELDS = [
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "phone",
+    "email",
+    "parent_id",
+    "child_ids",
+    "contact_address",
+    "email_formatted",
+    "display_name",
+]
 
 
 @tagged("post_install", "-at_install")
@@ -29,14 +41,18 @@ class TestAddressProtection(PrivacyCase):
         with self.assertRaises(AccessError):
             partner.read(["address_protection"])
         with self.assertRaises(AccessError):
-            self.env["res.partner"].search([("address_protection", "=", "strengt_fortrolig")])
+            self.env["res.partner"].search(
+                [("address_protection", "=", "strengt_fortrolig")]
+            )
         with self.assertRaises(AccessError):
             self.env["res.partner"]._read_group([], ["address_protection"], ["__count"])
         with self.assertRaises(AccessError):
             partner.export_data(["address_protection"])
         self.assertNotIn("address_protection", self.env["res.partner"].fields_get())
         # The form view for these users does not carry the field either.
-        arch = self.env["res.partner"].get_views([(False, "form")])["views"]["form"]["arch"]
+        arch = self.env["res.partner"].get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
         self.assertNotIn('name="address_protection"', arch)
         self.assertNotIn('name="citizen_contact_via_officer"', arch)
 
@@ -59,7 +75,9 @@ class TestAddressProtection(PrivacyCase):
         )
         self.assertNotIn(self.protected, Partner.browse(self.employer.id).child_ids)
         # The citizen is still found by name: the desk must be able to help them.
-        self.assertIn(self.protected.id, [r[0] for r in Partner.name_search("Kari Skjult")])
+        self.assertIn(
+            self.protected.id, [r[0] for r in Partner.name_search("Kari Skjult")]
+        )
 
     @users("privacy_frontdesk", "privacy_supervisor")
     def test_read_group_does_not_count_protected_data(self):
@@ -68,22 +86,36 @@ class TestAddressProtection(PrivacyCase):
         )
         self.assertNoSecret(groups)
         by_city = {g["city"]: g["__count"] for g in groups}
-        self.assertEqual(by_city.get("Skjulestad"), 1, "only the unprotected citizen lives there")
+        self.assertEqual(
+            by_city.get("Skjulestad"), 1, "only the unprotected citizen lives there"
+        )
 
     @users("privacy_frontdesk", "privacy_supervisor", "privacy_officer")
     def test_export_excludes_protected_data(self):
         partners = self.env["res.partner"].browse(self._protected_ids())
         rows = partners.export_data(
-            ["name", "street", "street2", "zip", "city", "phone", "email", "parent_id/name",
-             "contact_address"]
+            [
+                "name",
+                "street",
+                "street2",
+                "zip",
+                "city",
+                "phone",
+                "email",
+                "parent_id/name",
+                "contact_address",
+            ]
         )
         self.assertNoSecret(rows)
 
     @users("privacy_frontdesk", "privacy_supervisor")
     def test_display_name_with_address_or_email(self):
         partner = self.env["res.partner"].browse(self.protected.id)
-        for context in ({"show_address": True}, {"show_email": True},
-                        {"formatted_display_name": True, "show_email": True}):
+        for context in (
+            {"show_address": True},
+            {"show_email": True},
+            {"formatted_display_name": True, "show_email": True},
+        ):
             self.assertNoSecret(partner.with_context(**context).display_name)
 
     def test_sudo_reads_hold_nothing(self):
@@ -96,7 +128,9 @@ class TestAddressProtection(PrivacyCase):
         self.assertTrue(values["contact_restricted"])
         self.assertNoSecret(values)
         self.assertFalse(self.plain._citizen_is_protected())
-        self.assertEqual(self.plain._citizen_public_contact_values()["city"], "Skjulestad")
+        self.assertEqual(
+            self.plain._citizen_public_contact_values()["city"], "Skjulestad"
+        )
 
     def test_chatter_tracking_holds_no_old_address(self):
         """The e-mail and phone were tracked before the protection applied:
@@ -108,8 +142,10 @@ class TestAddressProtection(PrivacyCase):
         self.flush_tracking()
         self.assertTrue(
             self.env["mail.tracking.value"].search_count(
-                [("mail_message_id.model", "=", "res.partner"),
-                 ("mail_message_id.res_id", "=", partner.id)]
+                [
+                    ("mail_message_id.model", "=", "res.partner"),
+                    ("mail_message_id.res_id", "=", partner.id),
+                ]
             ),
             "tracking is on before the protection",
         )
@@ -117,13 +153,22 @@ class TestAddressProtection(PrivacyCase):
         partner.write({"email": "ola.newest@secret.example", "name": "Ola Lukket"})
         self.flush_tracking()
         tracking = self.env["mail.tracking.value"].search(
-            [("mail_message_id.model", "=", "res.partner"),
-             ("mail_message_id.res_id", "=", partner.id)]
+            [
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", partner.id),
+            ]
         )
         values = tracking.read(["old_value_char", "new_value_char"])
         self.assertIn("Ola Lukket", str(values), "the name change is still tracked")
-        self.assertNoSecret(values, ["ola.new@secret.example", "955 55 555",
-                                     "ola.newest@secret.example", "ola@open.example"])
+        self.assertNoSecret(
+            values,
+            [
+                "ola.new@secret.example",
+                "955 55 555",
+                "ola.newest@secret.example",
+                "ola@open.example",
+            ],
+        )
 
     def test_copies_on_inquiries_are_cleared(self):
         inquiry = self.env["citizen.inquiry"].create(
@@ -135,8 +180,11 @@ class TestAddressProtection(PrivacyCase):
         self.assertFalse(inquiry.partner_phone)
         # New inquiries never copy anything either, even when typed in.
         inquiry2 = self.env["citizen.inquiry"].create(
-            {"partner_id": self.protected.id, "name": "Parking",
-             "partner_email": "kari.skjult@secret.example"}
+            {
+                "partner_id": self.protected.id,
+                "name": "Parking",
+                "partner_email": "kari.skjult@secret.example",
+            }
         )
         self.assertFalse(inquiry2.partner_email)
 
@@ -148,14 +196,23 @@ class TestAddressProtection(PrivacyCase):
         self.assertFalse(partner.city)
         with self.assertRaises(AccessError):
             self.env["citizen.protected.contact"].search([]).read(["phone"])
-        vault = self.env["citizen.protected.contact"].sudo().search(
-            [("partner_id", "=", partner.id)]
+        vault = (
+            self.env["citizen.protected.contact"]
+            .sudo()
+            .search([("partner_id", "=", partner.id)])
         )
         self.assertEqual(vault.phone, "+47 999 88 777")
         self.assertEqual(vault.city, "Nyby")
-        audit = self.env["citizen.audit.log"].sudo().search(
-            [("partner_id", "=", partner.id), ("action", "=", "change"),
-             ("user_id", "=", self.frontdesk.id)]
+        audit = (
+            self.env["citizen.audit.log"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("action", "=", "change"),
+                    ("user_id", "=", self.frontdesk.id),
+                ]
+            )
         )
         self.assertTrue(audit)
 
@@ -174,7 +231,9 @@ class TestAddressProtection(PrivacyCase):
         Audit = self.env["citizen.audit.log"]
         partner = self.env["res.partner"].browse(self.protected.id)
         self.assertEqual(partner.address_protection, "strengt_fortrolig")
-        before = Audit.search_count([("partner_id", "=", partner.id), ("action", "=", "view")])
+        before = Audit.search_count(
+            [("partner_id", "=", partner.id), ("action", "=", "view")]
+        )
         partner.web_read({"name": {}, "address_protection": {}})
         action = partner.action_open_citizen_protected_contact()
         vault = self.env["citizen.protected.contact"].browse(action["res_id"])
@@ -190,7 +249,9 @@ class TestAddressProtection(PrivacyCase):
     def test_lifting_protection_restores_data(self):
         self.confidential_citizen.address_protection = "ugradert"
         self.assertEqual(self.confidential_citizen.street, "Lukketgata 3")
-        self.assertEqual(self.confidential_citizen.email, "per.fortrolig@secret.example")
+        self.assertEqual(
+            self.confidential_citizen.email, "per.fortrolig@secret.example"
+        )
         self.assertFalse(self.confidential_citizen.citizen_contact_restricted)
         self.assertFalse(
             self.env["citizen.protected.contact"].search(
@@ -211,5 +272,7 @@ class TestAddressProtection(PrivacyCase):
         self.plain.address_protection = "fortrolig"
         self.assertFalse(child.parent_id)
         self.assertFalse(child.street, "the synced address went with the parent's")
-        vault = self.env["citizen.protected.contact"].search([("partner_id", "=", self.plain.id)])
+        vault = self.env["citizen.protected.contact"].search(
+            [("partner_id", "=", self.plain.id)]
+        )
         self.assertIn(child, vault.child_ids)

@@ -23,7 +23,9 @@ class CitizenRetentionPreview(models.TransientModel):
     @api.model
     def _render_summary(self, inquiries):
         if not inquiries:
-            return Markup("<p>%s</p>") % self.env._("Nothing is past its retention period.")
+            return Markup("<p>%s</p>") % self.env._(
+                "Nothing is past its retention period."
+            )
         rows = Markup()
         for service, service_inquiries in inquiries.grouped("service_id").items():
             numbers = ", ".join(service_inquiries.sorted("number").mapped("number"))
@@ -48,7 +50,9 @@ class CitizenRetentionPreview(models.TransientModel):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": self.env._("%(count)s inquiries anonymised.", count=len(anonymised)),
+                "message": self.env._(
+                    "%(count)s inquiries anonymised.", count=len(anonymised)
+                ),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
