@@ -53,6 +53,7 @@
         "demo/citizen_queue_demo.xml",
         "demo/citizen_service_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/res_partner_privacy_demo.xml",
         "demo/citizen_case_demo.xml",
         "demo/citizen_inquiry_demo.xml",
     ],

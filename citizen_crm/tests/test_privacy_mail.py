@@ -22,17 +22,21 @@ class TestProtectedMail(PrivacyCase, MailCase):
         return [m for m in self._mails if any(needle in to for to in m["email_to"])]
 
     def test_explicit_mail_by_staff_is_refused(self):
+        """Whatever the grading (fortrolig or strengt fortrolig): the desk cannot
+        tell them apart, and neither gets mail from anyone but the officer."""
         for user in self.staff:
-            with self.subTest(user=user.login), self.mock_mail_gateway():
-                inquiry = self.inquiry.with_user(user)
-                with self.assertRaisesRegex(UserError, "privacy officer"):
-                    inquiry.message_post(
-                        body="Your answer",
-                        partner_ids=self.protected.ids,
-                        message_type="comment",
-                        subtype_xmlid="mail.mt_comment",
-                    )
-            self.assertFalse(self._mails)
+            for partner in self.protected | self.confidential_citizen:
+                with self.subTest(user=user.login, partner=partner.name):
+                    with self.mock_mail_gateway():
+                        inquiry = self.inquiry.with_user(user)
+                        with self.assertRaisesRegex(UserError, "privacy officer"):
+                            inquiry.message_post(
+                                body="Your answer",
+                                partner_ids=partner.ids,
+                                message_type="comment",
+                                subtype_xmlid="mail.mt_comment",
+                            )
+                    self.assertFalse(self._mails)
 
     def test_follower_notification_is_withheld_and_audited(self):
         with self.mock_mail_gateway():
