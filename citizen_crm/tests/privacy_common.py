@@ -56,6 +56,12 @@ class PrivacyCase(TransactionCase):
             groups="citizen_crm.group_privacy_officer,base.group_allow_export,base.group_partner_manager",
             email="personvern@kommune.example",
         )
+        # A desk member who may also edit contacts (registry updates).
+        cls.clerk = new_test_user(
+            env,
+            "privacy_clerk",
+            groups="citizen_crm.group_frontdesk,base.group_partner_manager",
+        )
         cls.staff = cls.frontdesk | cls.caseworker | cls.supervisor
         cls.queue = env.ref("citizen_crm.citizen_queue_servicetorg")
         cls.queue.member_ids = cls.frontdesk | cls.caseworker
