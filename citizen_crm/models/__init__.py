@@ -11,3 +11,15 @@ from . import res_partner
 from . import res_config_settings
 from . import citizen_inquiry_portal
 from . import citizen_web_submission_log
+from . import citizen_audit_log
+from . import citizen_protected_contact
+from . import citizen_screening_basis
+from . import res_partner_protection
+from . import res_partner_gdpr
+from . import citizen_inquiry_privacy
+from . import citizen_service_privacy
+from . import citizen_gdpr_request
+from . import res_company_privacy
+from . import mail_thread
+from . import mail_mail
+from . import mail_message
