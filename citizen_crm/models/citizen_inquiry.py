@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -147,16 +145,6 @@ class CitizenInquiry(models.Model):
     )
     date_first_response = fields.Datetime(string="First Response", copy=False)
     date_closed = fields.Datetime(string="Closed", copy=False, index=True)
-    date_deadline = fields.Datetime(
-        string="Deadline",
-        compute="_compute_date_deadline",
-        store=True,
-        readonly=False,
-        index=True,
-        copy=False,
-        help="When the inquiry should be resolved, from the service's target "
-        "resolution time.",
-    )
     resolution = fields.Selection(RESOLUTIONS, tracking=True, copy=False, index=True)
     resolution_note = fields.Text(copy=False)
     answered_directly = fields.Boolean(
@@ -246,15 +234,6 @@ class CitizenInquiry(models.Model):
         else:
             domain &= Domain("queue_ids", "=", False)
         return self.env["citizen.inquiry.stage"].search(domain, order="sequence, id", limit=1)
-
-    @api.depends("date_received", "service_id.target_resolution_days")
-    def _compute_date_deadline(self):
-        for inquiry in self:
-            days = inquiry.service_id.target_resolution_days
-            if inquiry.date_received and days:
-                inquiry.date_deadline = inquiry.date_received + timedelta(days=days)
-            elif not inquiry.date_deadline:
-                inquiry.date_deadline = False
 
     @api.depends("resolution")
     def _compute_answered_directly(self):
