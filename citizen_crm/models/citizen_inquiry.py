@@ -217,7 +217,10 @@ class CitizenInquiry(models.Model):
     @api.depends("company_id")
     def _compute_queue_id(self):
         for inquiry in self:
-            if not inquiry.queue_id or inquiry.queue_id.company_id != inquiry.company_id:
+            if (
+                not inquiry.queue_id
+                or inquiry.queue_id.company_id != inquiry.company_id
+            ):
                 inquiry.queue_id = self._get_default_queue(inquiry.company_id)
 
     @api.depends("queue_id")
@@ -230,10 +233,14 @@ class CitizenInquiry(models.Model):
     def _get_first_stage(self, queue=None, closed=False):
         domain = Domain("is_closed", "=", closed)
         if queue:
-            domain &= Domain("queue_ids", "=", False) | Domain("queue_ids", "in", queue.ids)
+            domain &= Domain("queue_ids", "=", False) | Domain(
+                "queue_ids", "in", queue.ids
+            )
         else:
             domain &= Domain("queue_ids", "=", False)
-        return self.env["citizen.inquiry.stage"].search(domain, order="sequence, id", limit=1)
+        return self.env["citizen.inquiry.stage"].search(
+            domain, order="sequence, id", limit=1
+        )
 
     @api.depends("resolution")
     def _compute_answered_directly(self):
@@ -247,14 +254,18 @@ class CitizenInquiry(models.Model):
     @api.depends("resolution")
     def _compute_first_contact_rate(self):
         for inquiry in self:
-            inquiry.first_contact_rate = 100.0 if inquiry.resolution == "first_contact" else 0.0
+            inquiry.first_contact_rate = (
+                100.0 if inquiry.resolution == "first_contact" else 0.0
+            )
 
     @api.depends("date_deadline", "is_closed")
     def _compute_is_overdue(self):
         now = fields.Datetime.now()
         for inquiry in self:
             inquiry.is_overdue = bool(
-                not inquiry.is_closed and inquiry.date_deadline and inquiry.date_deadline < now
+                not inquiry.is_closed
+                and inquiry.date_deadline
+                and inquiry.date_deadline < now
             )
 
     def _search_is_overdue(self, operator, value):
@@ -314,20 +325,25 @@ class CitizenInquiry(models.Model):
         number = sequence.next_by_code("citizen.inquiry", sequence_date=sequence_date)
         if not number:
             company._citizen_ensure_inquiry_sequence()
-            number = sequence.next_by_code("citizen.inquiry", sequence_date=sequence_date)
+            number = sequence.next_by_code(
+                "citizen.inquiry", sequence_date=sequence_date
+            )
         return number
 
     def write(self, vals):
         if "stage_id" in vals:
             stage = self.env["citizen.inquiry.stage"].browse(vals["stage_id"])
             if stage.is_closed:
-                missing = self.filtered(lambda i: not i.resolution) if not vals.get(
-                    "resolution"
-                ) else self.browse()
+                missing = (
+                    self.filtered(lambda i: not i.resolution)
+                    if not vals.get("resolution")
+                    else self.browse()
+                )
                 if missing:
                     raise UserError(
                         self.env._(
-                            "Choose a resolution before closing the inquiry %(number)s: "
+                            "Choose a resolution before closing the inquiry "
+                            "%(number)s: "
                             "use the Close button.",
                             number=missing[0].number,
                         )
@@ -355,7 +371,9 @@ class CitizenInquiry(models.Model):
             if note:
                 vals["resolution_note"] = note
             queue_inquiries.write(vals)
-            for inquiry in queue_inquiries.filtered(lambda i: not i.date_first_response):
+            for inquiry in queue_inquiries.filtered(
+                lambda i: not i.date_first_response
+            ):
                 inquiry.date_first_response = inquiry.date_closed
         return True
 
@@ -380,9 +398,7 @@ class CitizenInquiry(models.Model):
         return True
 
     def action_open_close_wizard(self):
-        return self._open_wizard(
-            "citizen.inquiry.close", self.env._("Close Inquiry")
-        )
+        return self._open_wizard("citizen.inquiry.close", self.env._("Close Inquiry"))
 
     def action_open_forward_wizard(self):
         return self._open_wizard(
