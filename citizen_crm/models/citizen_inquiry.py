@@ -428,8 +428,8 @@ class CitizenInquiry(models.Model):
             recipients = (queue.member_ids | (user or self.env["res.users"])).partner_id
             inquiry.message_subscribe(partner_ids=recipients.ids)
             body = self.env._(
-                "Forwarded from %(source)s to %(target)s.",
-                source=previous.display_name,
+                "Forwarded from %(previous)s to %(target)s.",
+                previous=previous.display_name,
                 target=queue.display_name,
             )
             inquiry.message_post(

@@ -100,7 +100,7 @@ class CitizenInquiry(models.Model):
         }
 
     def _citizen_sla_targets(self):
-        """(first response, resolution) working hours: the service's, else the queue's."""
+        """(first response, resolution) hours: the service's, else the queue's."""
         self.ensure_one()
         service, queue = self.service_id, self.queue_id
         return (
@@ -125,11 +125,13 @@ class CitizenInquiry(models.Model):
         if not (self.date_first_response and self.date_sla_first_response):
             if first_target:
                 self.date_sla_first_response = plan(first_target + paused)
-                self.date_sla_first_response_risk = plan(first_target * risk_share + paused)
+                self.date_sla_first_response_risk = plan(
+                    first_target * risk_share + paused
+                )
             else:
                 self.date_sla_first_response = False
                 self.date_sla_first_response_risk = False
-        if not (self.is_closed and self.date_deadline):
+        if not (self.stage_id.is_closed and self.date_deadline):
             if resolution_target:
                 self.date_deadline = plan(resolution_target + paused)
                 self.date_sla_resolution_risk = plan(
@@ -147,6 +149,8 @@ class CitizenInquiry(models.Model):
         if self.inquiry_type == "access_request":
             return working_time.add_working_days(received, ACCESS_REQUEST_WORKING_DAYS)
         if self.inquiry_type == "gdpr_request":
-            months = GDPR_MONTHS + (GDPR_EXTENSION_MONTHS if self.gdpr_extension_date else 0)
+            months = GDPR_MONTHS + (
+                GDPR_EXTENSION_MONTHS if self.gdpr_extension_date else 0
+            )
             return working_time.add_months(received, months)
         return working_time.add_months(received, GENERAL_MONTHS)

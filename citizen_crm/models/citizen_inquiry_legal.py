@@ -43,7 +43,7 @@ class CitizenInquiry(models.Model):
     )
     legal_deadline_state = fields.Selection(
         LEGAL_STATES,
-        string="Legal Deadline",
+        string="Legal Deadline Status",
         compute="_compute_legal_deadline_state",
         store=True,
         index=True,
@@ -73,12 +73,14 @@ class CitizenInquiry(models.Model):
         copy=False,
         help="When the citizen was told the answer takes two more months.",
     )
-    gdpr_extension_reason = fields.Text(string="Extension Reason", readonly=True, copy=False)
+    gdpr_extension_reason = fields.Text(
+        string="Extension Reason", readonly=True, copy=False
+    )
 
     @api.depends(
         "legal_deadline",
         "inquiry_type",
-        "is_closed",
+        "stage_id.is_closed",
         "date_closed",
         "date_preliminary_answer",
     )
@@ -91,12 +93,16 @@ class CitizenInquiry(models.Model):
                 continue
             tz = timezone(inquiry.company_id.resource_calendar_id.tz or "UTC")
             if tz not in today_by_tz:
-                today_by_tz[tz] = utc.localize(fields.Datetime.now()).astimezone(tz).date()
+                today_by_tz[tz] = (
+                    utc.localize(fields.Datetime.now()).astimezone(tz).date()
+                )
 
             def local_date(moment, tz=tz):
                 return utc.localize(moment).astimezone(tz).date() if moment else None
 
-            answered = local_date(inquiry.date_closed) if inquiry.is_closed else None
+            answered = (
+                local_date(inquiry.date_closed) if inquiry.stage_id.is_closed else None
+            )
             if inquiry.inquiry_type == "general" and inquiry.date_preliminary_answer:
                 preliminary = local_date(inquiry.date_preliminary_answer)
                 answered = min(answered, preliminary) if answered else preliminary
@@ -128,7 +134,9 @@ class CitizenInquiry(models.Model):
         self.ensure_one()
         if self.inquiry_type != "gdpr_request":
             raise UserError(
-                self.env._("Only the deadline of a data-subject request can be extended.")
+                self.env._(
+                    "Only the deadline of a data-subject request can be extended."
+                )
             )
         return self._open_wizard(
             "citizen.inquiry.gdpr.extension", self.env._("Extend GDPR Deadline")

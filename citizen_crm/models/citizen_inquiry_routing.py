@@ -88,7 +88,9 @@ class CitizenInquiry(models.Model):
         context = self.env.context
         Rule = self.env["citizen.routing.rule"]
         default_company = context.get("default_company_id") or self.env.company.id
-        default_channel = context.get("default_channel_id") or self._default_channel_id().id
+        default_channel = (
+            context.get("default_channel_id") or self._default_channel_id().id
+        )
         service_ids = {
             vals.get("service_id") or context.get("default_service_id")
             for vals in vals_list
@@ -105,8 +107,12 @@ class CitizenInquiry(models.Model):
             company_id = vals.get("company_id") or default_company
             if not Rule._get_routes(company_id):
                 continue
-            service_id = vals.get("service_id") or context.get("default_service_id") or False
-            email = vals.get("partner_email") or partner_emails.get(vals.get("partner_id"))
+            service_id = (
+                vals.get("service_id") or context.get("default_service_id") or False
+            )
+            email = vals.get("partner_email") or partner_emails.get(
+                vals.get("partner_id")
+            )
             route = Rule._match_route(
                 company_id,
                 {
@@ -132,7 +138,9 @@ class CitizenInquiry(models.Model):
                     queue = self.env["citizen.queue"].browse(queue_id)
                 if not queue or queue.queue_type == "front_line":
                     vals["queue_id"] = route.queue_id
-                    stage = self.env["citizen.inquiry.stage"].browse(vals.get("stage_id"))
+                    stage = self.env["citizen.inquiry.stage"].browse(
+                        vals.get("stage_id")
+                    )
                     if stage.queue_ids and route.queue_id not in stage.queue_ids.ids:
                         del vals["stage_id"]
             if route.priority and route.priority > (
@@ -170,7 +178,11 @@ class CitizenInquiry(models.Model):
         default_queues = {}
         per_queue = defaultdict(list)
         for index, vals in enumerate(vals_list):
-            if vals.get("user_id") or vals.get("answered_directly") or vals.get("resolution"):
+            if (
+                vals.get("user_id")
+                or vals.get("answered_directly")
+                or vals.get("resolution")
+            ):
                 continue
             queue_id = vals.get("queue_id") or context.get("default_queue_id")
             if not queue_id:
@@ -201,7 +213,10 @@ class CitizenInquiry(models.Model):
         self.ensure_one()
         email = self.partner_email or self.partner_id.email
         text = "\n".join(
-            [self.name or "", html2plaintext(self.description or "") if self.description else ""]
+            [
+                self.name or "",
+                html2plaintext(self.description or "") if self.description else "",
+            ]
         )
         return {
             "service_id": self.service_id.id,
@@ -217,7 +232,9 @@ class CitizenInquiry(models.Model):
         Rule = self.env["citizen.routing.rule"]
         routed = self.browse()
         for inquiry in self.filtered(lambda i: not i.is_closed):
-            route = Rule._match_route(inquiry.company_id.id, inquiry._citizen_routing_facts())
+            route = Rule._match_route(
+                inquiry.company_id.id, inquiry._citizen_routing_facts()
+            )
             if not route:
                 continue
             if route.queue_id and route.queue_id != inquiry.queue_id.id:
@@ -235,7 +252,8 @@ class CitizenInquiry(models.Model):
             routed |= inquiry
         unmatched = len(self) - len(routed)
         message = self.env._(
-            "%(routed)s inquiries routed, %(unmatched)s matched no rule or were closed.",
+            "%(routed)s inquiries routed; %(unmatched)s matched no rule or were "
+            "closed.",
             routed=len(routed),
             unmatched=unmatched,
         )

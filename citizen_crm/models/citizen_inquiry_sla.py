@@ -59,13 +59,13 @@ class CitizenInquiry(models.Model):
         "date_first_response",
         "date_closed",
         "date_sla_paused",
-        "is_closed",
+        "stage_id.is_closed",
     )
     def _compute_sla_status(self):
         now = fields.Datetime.now()
         for inquiry in self:
             # The clock stops when the inquiry closes or waits on the citizen.
-            if inquiry.is_closed and inquiry.date_closed:
+            if inquiry.stage_id.is_closed and inquiry.date_closed:
                 moment = inquiry.date_closed
             else:
                 moment = inquiry.date_sla_paused or now
@@ -80,7 +80,7 @@ class CitizenInquiry(models.Model):
                     (
                         inquiry.date_deadline,
                         inquiry.date_sla_resolution_risk,
-                        inquiry.date_closed if inquiry.is_closed else False,
+                        inquiry.date_closed if inquiry.stage_id.is_closed else False,
                     ),
                 )
             ]
@@ -134,19 +134,16 @@ class CitizenInquiry(models.Model):
 
     def _sla_paused_hours_until(self, moment):
         """{inquiry: working hours waited since the pause started}."""
-        working_times = {}
         result = {}
-        for inquiry in self:
-            company = inquiry.company_id
-            if company not in working_times:
-                start = min(self.filtered(lambda i: i.company_id == company).mapped("date_sla_paused"))
-                working_times[company] = company._citizen_working_time(start)
-            working_time = working_times[company]
-            result[inquiry] = (
-                working_time.hours_between(inquiry.date_sla_paused, moment)
-                if working_time
-                else 0.0
-            )
+        for company, inquiries in self.grouped("company_id").items():
+            start = min(inquiries.mapped("date_sla_paused"))
+            working_time = company._citizen_working_time(start)
+            for inquiry in inquiries:
+                result[inquiry] = (
+                    working_time.hours_between(inquiry.date_sla_paused, moment)
+                    if working_time
+                    else 0.0
+                )
         return result
 
     # ------------------------------------------------------------
@@ -244,7 +241,8 @@ class CitizenInquiry(models.Model):
                 )
             else:
                 _logger.warning(
-                    "SLA breach of inquiry %s not escalated: queue %s has no supervisor",
+                    "SLA breach of inquiry %s not escalated: queue %s has no "
+                    "supervisor",
                     inquiry.number,
                     inquiry.queue_id.display_name,
                 )

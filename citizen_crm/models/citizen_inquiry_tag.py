@@ -14,4 +14,6 @@ class CitizenInquiryTag(models.Model):
     color = fields.Integer(string="Color Index", default=lambda self: randint(1, 11))
     active = fields.Boolean(default=True)
 
-    _name_unique = models.Constraint("UNIQUE(name)", "A tag with this name already exists.")
+    _name_unique = models.Constraint(
+        "UNIQUE(name)", "A tag with this name already exists."
+    )

@@ -118,4 +118,3 @@ class CitizenQueue(models.Model):
             picked.append(user_id)
             heapq.heappush(heap, (load + 1, user_id))
         return picked
-

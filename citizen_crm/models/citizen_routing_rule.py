@@ -22,7 +22,9 @@ _SEPARATORS = re.compile(r"[,;\n\r]+")
 
 def split_keywords(text):
     """Keywords and phrases separated by commas, semicolons or lines."""
-    return [word.strip().lower() for word in _SEPARATORS.split(text or "") if word.strip()]
+    return [
+        word.strip().lower() for word in _SEPARATORS.split(text or "") if word.strip()
+    ]
 
 
 def split_domains(text):
@@ -180,7 +182,9 @@ class CitizenRoutingRule(models.Model):
         """The company's active rules in order, as plain values."""
         # The table is shared by everyone who registers inquiries, whatever
         # their own access to routing configuration; it holds ids only.
-        rules = self.sudo().search([("company_id", "=", company_id)], order="sequence, id")
+        rules = self.sudo().search(
+            [("company_id", "=", company_id)], order="sequence, id"
+        )
         return tuple(
             Route(
                 id=rule.id,

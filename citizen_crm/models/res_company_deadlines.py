@@ -80,8 +80,7 @@ class ResCompany(models.Model):
             this_year = fields.Date.context_today(self).year
             years = [this_year, this_year + 1]
         norwegian = holidays.country_holidays("NO", years=years)
-        # Sundays are no working days anyway; keep the calendars readable.
-        days = sorted((day, name) for day, name in norwegian.items() if day.weekday() != 6)
+        days = sorted(norwegian.items())
         # Calendars and their global leaves are HR configuration that only
         # administrators may write; the dates are public law, not user input.
         calendars = self.sudo()._citizen_holiday_calendars()

@@ -14,12 +14,16 @@ class ResUsers(models.Model):
         moment = moment or fields.Datetime.now()
         # Leaves are HR data the registering user may not read; only whether
         # a colleague is away is used, nothing about the leave itself.
-        leaves = self.env["resource.calendar.leaves"].sudo().search(
-            [
-                ("resource_id.user_id", "in", self.ids),
-                ("time_type", "=", "leave"),
-                ("date_from", "<=", moment),
-                ("date_to", ">=", moment),
-            ]
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("resource_id.user_id", "in", self.ids),
+                    ("time_type", "=", "leave"),
+                    ("date_from", "<=", moment),
+                    ("date_to", ">=", moment),
+                ]
+            )
         )
         return leaves.resource_id.user_id & self

@@ -21,7 +21,9 @@ class CitizenInquiryDeadlineReport(models.Model):
     company_id = fields.Many2one("res.company", string="Municipality", readonly=True)
     queue_id = fields.Many2one("citizen.queue", string="Queue", readonly=True)
     service_id = fields.Many2one("citizen.service", string="Service", readonly=True)
-    los_theme_id = fields.Many2one("citizen.los.theme", string="LOS Theme", readonly=True)
+    los_theme_id = fields.Many2one(
+        "citizen.los.theme", string="LOS Theme", readonly=True
+    )
     channel_id = fields.Many2one("citizen.channel", string="Channel", readonly=True)
     user_id = fields.Many2one("res.users", string="Assigned to", readonly=True)
     inquiry_type = fields.Selection(INQUIRY_TYPES, string="Type", readonly=True)

@@ -35,7 +35,9 @@ class CitizenInquiryGdprExtension(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         context = self.env.context
-        if context.get("active_model") == "citizen.inquiry" and context.get("active_ids"):
+        if context.get("active_model") == "citizen.inquiry" and context.get(
+            "active_ids"
+        ):
             values.setdefault("inquiry_id", context["active_ids"][0])
         return values
 
@@ -50,7 +52,9 @@ class CitizenInquiryGdprExtension(models.TransientModel):
         inquiry = self.inquiry_id
         if inquiry.inquiry_type != "gdpr_request":
             raise UserError(
-                self.env._("Only the deadline of a data-subject request can be extended.")
+                self.env._(
+                    "Only the deadline of a data-subject request can be extended."
+                )
             )
         if inquiry.gdpr_extension_date:
             raise UserError(
@@ -78,7 +82,10 @@ class CitizenInquiryGdprExtension(models.TransientModel):
         if self.date_notice > fields.Date.context_today(self):
             raise UserError(self.env._("The notice date cannot be in the future."))
         inquiry.write(
-            {"gdpr_extension_date": self.date_notice, "gdpr_extension_reason": self.reason}
+            {
+                "gdpr_extension_date": self.date_notice,
+                "gdpr_extension_reason": self.reason,
+            }
         )
         body = self.env._(
             "The deadline for answering the request is extended by two months, to "

@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-TEMPLATE_LANGUAGES = [("nb", "Norwegian Bokmål"), ("nn", "Norwegian Nynorsk"), ("en", "English")]
+TEMPLATE_LANGUAGES = [
+    ("nb", "Norwegian Bokmål"),
+    ("nn", "Norwegian Nynorsk"),
+    ("en", "English"),
+]
 
 
 class CitizenInquiryPreliminaryAnswer(models.TransientModel):
@@ -38,7 +42,9 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         context = self.env.context
-        if context.get("active_model") == "citizen.inquiry" and context.get("active_ids"):
+        if context.get("active_model") == "citizen.inquiry" and context.get(
+            "active_ids"
+        ):
             values.setdefault("inquiry_id", context["active_ids"][0])
         return values
 
@@ -62,8 +68,12 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
         self.ensure_one()
         inquiry = self.inquiry_id
         if self.date_expected < fields.Date.context_today(self):
-            raise UserError(self.env._("The expected answer date cannot be in the past."))
-        if not self.by_letter and not (inquiry.partner_id.email or inquiry.partner_email):
+            raise UserError(
+                self.env._("The expected answer date cannot be in the past.")
+            )
+        if not self.by_letter and not (
+            inquiry.partner_id.email or inquiry.partner_email
+        ):
             raise UserError(
                 self.env._(
                     "The citizen has no e-mail address: send the preliminary answer "
@@ -71,7 +81,9 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
                 )
             )
         inquiry._record_preliminary_answer(self.reason, self.date_expected)
-        template = self.env.ref(f"citizen_crm.mail_template_preliminary_answer_{self.language}")
+        template = self.env.ref(
+            f"citizen_crm.mail_template_preliminary_answer_{self.language}"
+        )
         if self.by_letter:
             body = template._render_field("body_html", inquiry.ids)[inquiry.id]
             inquiry.message_post(
