@@ -1,1 +1,2 @@
-
+from . import test_sla
+from . import test_legal_deadlines
