@@ -424,7 +424,6 @@ class CitizenInquiry(models.Model):
             stage = inquiry.stage_id
             if stage.is_closed or (stage.queue_ids and queue not in stage.queue_ids):
                 vals["stage_id"] = self._get_first_stage(queue).id
-            inquiry.write(vals)
             recipients = (queue.member_ids | (user or self.env["res.users"])).partner_id
             inquiry.message_subscribe(partner_ids=recipients.ids)
             body = self.env._(
@@ -437,6 +436,8 @@ class CitizenInquiry(models.Model):
                 subtype_xmlid="citizen_crm.mt_inquiry_forwarded",
                 partner_ids=recipients.ids,
             )
+            # Last: the user may not write the inquiry once it left their queue.
+            inquiry.write(vals)
         return True
 
     # ------------------------------------------------------------

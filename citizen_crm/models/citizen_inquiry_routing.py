@@ -59,7 +59,16 @@ class CitizenInquiry(models.Model):
         for index, inquiry in enumerate(inquiries):
             lines = []
             route = routes.get(index)
-            if route:
+            if route and route.queue_id and inquiry.queue_id.id != route.queue_id:
+                lines.append(
+                    self.env._(
+                        "The routing rule %(rule)s matched; the inquiry stays in "
+                        "%(queue)s, where it was sent on purpose.",
+                        rule=route.name,
+                        queue=inquiry.queue_id.display_name,
+                    )
+                )
+            elif route:
                 lines.append(
                     self.env._("Routed by the rule %(rule)s.", rule=route.name)
                 )
@@ -118,7 +127,9 @@ class CitizenInquiry(models.Model):
                 {
                     "service_id": service_id,
                     "los_theme_id": themes.get(service_id, False),
-                    "channel_id": vals.get("channel_id") or default_channel,
+                    "channel_id": vals.get("channel_id")
+                    or default_channel
+                    or self._default_channel_id().id,
                     "text": self._citizen_routing_text(vals, context),
                     "sender_domain": self._citizen_sender_domain(email),
                 },
@@ -237,8 +248,6 @@ class CitizenInquiry(models.Model):
             )
             if not route:
                 continue
-            if route.queue_id and route.queue_id != inquiry.queue_id.id:
-                inquiry._forward(self.env["citizen.queue"].browse(route.queue_id))
             vals = {"routing_rule_id": route.id}
             if route.priority and route.priority > inquiry.priority:
                 vals["priority"] = route.priority
@@ -249,6 +258,9 @@ class CitizenInquiry(models.Model):
                 body=self.env._("Routed by the rule %(rule)s.", rule=route.name),
                 subtype_xmlid="mail.mt_note",
             )
+            # Last: the user may not write the inquiry once it left their queue.
+            if route.queue_id and route.queue_id != inquiry.queue_id.id:
+                inquiry._forward(self.env["citizen.queue"].browse(route.queue_id))
             routed |= inquiry
         unmatched = len(self) - len(routed)
         message = self.env._(
@@ -270,7 +282,9 @@ class CitizenInquiry(models.Model):
     def _forward(self, queue, user=None, note=False):
         result = super()._forward(queue, user=user, note=note)
         if not user and queue.assignment_method != "none":
-            waiting = self.filtered(lambda i: not i.user_id and not i.is_closed)
+            # Assigning is the queue's decision, not the forwarding user's, who
+            # may not write the inquiry any more once it left their queue.
+            waiting = self.sudo().filtered(lambda i: not i.user_id and not i.is_closed)
             for inquiry, user_id in zip(
                 waiting, queue._citizen_pick_assignees(len(waiting)), strict=False
             ):

@@ -44,6 +44,22 @@ class CitizenInquiry(models.Model):
         "left; breached when a deadline passed without an answer or resolution. "
         "Closed inquiries keep the status they closed with.",
     )
+    sla_first_response_status = fields.Selection(
+        SLA_STATUSES,
+        string="First Response SLA",
+        compute="_compute_sla_status",
+        store=True,
+        copy=False,
+        precompute=True,
+    )
+    sla_resolution_status = fields.Selection(
+        SLA_STATUSES,
+        string="Resolution SLA",
+        compute="_compute_sla_status",
+        store=True,
+        copy=False,
+        precompute=True,
+    )
     date_sla_escalated = fields.Datetime(
         string="SLA Breach Escalated",
         readonly=True,
@@ -69,22 +85,21 @@ class CitizenInquiry(models.Model):
                 moment = inquiry.date_closed
             else:
                 moment = inquiry.date_sla_paused or now
-            statuses = [
-                self._sla_target_status(deadline, risk, done, moment)
-                for deadline, risk, done in (
-                    (
-                        inquiry.date_sla_first_response,
-                        inquiry.date_sla_first_response_risk,
-                        inquiry.date_first_response,
-                    ),
-                    (
-                        inquiry.date_deadline,
-                        inquiry.date_sla_resolution_risk,
-                        inquiry.date_closed if inquiry.stage_id.is_closed else False,
-                    ),
-                )
-            ]
-            inquiry.sla_status = max(statuses, key=_SEVERITY.get)
+            first_response = self._sla_target_status(
+                inquiry.date_sla_first_response,
+                inquiry.date_sla_first_response_risk,
+                inquiry.date_first_response,
+                moment,
+            )
+            resolution = self._sla_target_status(
+                inquiry.date_deadline,
+                inquiry.date_sla_resolution_risk,
+                inquiry.date_closed if inquiry.stage_id.is_closed else False,
+                moment,
+            )
+            inquiry.sla_first_response_status = first_response
+            inquiry.sla_resolution_status = resolution
+            inquiry.sla_status = max(first_response, resolution, key=_SEVERITY.get)
 
     @api.model
     def _sla_target_status(self, deadline, risk, done, moment):
@@ -121,10 +136,12 @@ class CitizenInquiry(models.Model):
             to_pause = self.browse()
             resumed = self.filtered("date_sla_paused")._sla_paused_hours_until(now)
         result = super().write(vals)
+        # Clock bookkeeping follows the stage the user was allowed to set, even
+        # when the new stage or queue leaves the inquiry out of their reach.
         if to_pause:
-            to_pause.write({"date_sla_paused": now})
+            to_pause.sudo().write({"date_sla_paused": now})
         for inquiry, hours in resumed.items():
-            inquiry.write(
+            inquiry.sudo().write(
                 {
                     "sla_paused_hours": inquiry.sla_paused_hours + hours,
                     "date_sla_paused": False,
@@ -191,8 +208,14 @@ class CitizenInquiry(models.Model):
         """Bring SLA statuses up to date and escalate new breaches."""
         due = self.search(self._get_sla_due_domain())
         if due:
-            self.env.add_to_compute(self._fields["sla_status"], due)
-            due._recompute_recordset(["sla_status"])
+            fnames = [
+                "sla_status",
+                "sla_first_response_status",
+                "sla_resolution_status",
+            ]
+            for fname in fnames:
+                self.env.add_to_compute(self._fields[fname], due)
+            due._recompute_recordset(fnames)
         self._sla_escalate()
 
     @api.model
@@ -221,9 +244,7 @@ class CitizenInquiry(models.Model):
             supervisor = inquiry.queue_id.supervisor_id
             missed = (
                 self.env._("first response")
-                if not inquiry.date_first_response
-                and inquiry.date_sla_first_response
-                and inquiry.date_sla_first_response <= now
+                if inquiry.sla_first_response_status == "breached"
                 else self.env._("resolution")
             )
             summary = self.env._("SLA breached: %(target)s", target=missed)

@@ -117,7 +117,7 @@ class CitizenRoutingRule(models.Model):
                     )
                 )
 
-    @api.constrains("queue_id", "priority", "tag_ids")
+    @api.constrains("name", "queue_id", "priority", "tag_ids")
     def _check_has_action(self):
         for rule in self:
             if not (rule.queue_id or rule.priority or rule.tag_ids):

@@ -8,8 +8,9 @@ class CitizenInquiryDeadlineReport(models.Model):
     """Compliance with SLA targets and legal deadlines, one row per inquiry.
 
     A compliance measure is 100 when the deadline was kept, 0 when it was
-    missed and empty while it is still open, so that its average is the
-    share of decided deadlines that were kept.
+    missed and empty while it is still running, so that its average is the
+    share of decided deadlines that were kept. It reads the stored statuses,
+    which the scheduled actions keep up to date.
     """
 
     _name = "citizen.inquiry.deadline.report"
@@ -61,20 +62,15 @@ class CitizenInquiryDeadlineReport(models.Model):
             i.is_closed,
             i.sla_status,
             i.legal_deadline_state,
-            CASE
-                WHEN i.date_sla_first_response IS NULL THEN NULL
-                WHEN i.date_first_response IS NOT NULL THEN
-                    CASE WHEN i.date_first_response <= i.date_sla_first_response
-                         THEN 100.0 ELSE 0.0 END
-                WHEN i.date_sla_paused IS NULL
-                     AND i.date_sla_first_response < (NOW() AT TIME ZONE 'UTC') THEN 0.0
+            CASE i.sla_first_response_status
+                WHEN 'breached' THEN 0.0
+                ELSE CASE WHEN i.date_first_response IS NOT NULL
+                          AND i.sla_first_response_status IS NOT NULL THEN 100.0 END
             END AS sla_first_response_compliance,
-            CASE
-                WHEN i.date_deadline IS NULL THEN NULL
-                WHEN i.is_closed THEN
-                    CASE WHEN i.date_closed <= i.date_deadline THEN 100.0 ELSE 0.0 END
-                WHEN i.date_sla_paused IS NULL
-                     AND i.date_deadline < (NOW() AT TIME ZONE 'UTC') THEN 0.0
+            CASE i.sla_resolution_status
+                WHEN 'breached' THEN 0.0
+                ELSE CASE WHEN i.is_closed
+                          AND i.sla_resolution_status IS NOT NULL THEN 100.0 END
             END AS sla_resolution_compliance,
             CASE i.legal_deadline_state
                 WHEN 'met' THEN 100.0

@@ -1,2 +1,3 @@
 from . import test_sla
 from . import test_legal_deadlines
+from . import test_routing
