@@ -16,9 +16,10 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from pytz import timezone, utc
 
-# Fetch this much ahead at a time: one query pair covers the SLA and legal
-# deadlines of a normal batch (a month plus a three-month GDPR extension).
-WINDOW = timedelta(days=130)
+# Fetch this much ahead at a time: one query pair covers the SLA targets and
+# the one-month legal deadlines of a batch received on the same day; longer
+# spans fetch more as they go.
+WINDOW = timedelta(days=40)
 # Never look further than this for working time (a calendar without
 # attendances would otherwise loop for ever).
 HORIZON = timedelta(days=3 * 366)

@@ -1,3 +1,4 @@
 from . import test_sla
 from . import test_legal_deadlines
 from . import test_routing
+from . import test_assignment
