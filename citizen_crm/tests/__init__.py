@@ -2,3 +2,4 @@ from . import test_sla
 from . import test_legal_deadlines
 from . import test_routing
 from . import test_assignment
+from . import test_deadline_report
