@@ -21,6 +21,7 @@
         "data/mail_message_subtype_data.xml",
         "data/mail_template_preliminary_answer_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_config_parameter_data.xml",
         "views/citizen_inquiry_views.xml",
         "views/citizen_inquiry_counter_views.xml",
         "views/citizen_queue_views.xml",
@@ -43,6 +44,8 @@
         "report/citizen_inquiry_deadline_report_views.xml",
         "views/citizen_crm_menus.xml",
         "views/citizen_routing_menus.xml",
+        "views/citizen_inquiry_templates.xml",
+        "views/citizen_inquiry_portal_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

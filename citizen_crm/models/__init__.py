@@ -21,3 +21,5 @@ from . import res_users
 from . import res_partner
 from . import res_config_settings
 from . import res_config_settings_deadlines
+from . import citizen_inquiry_portal
+from . import citizen_web_submission_log
