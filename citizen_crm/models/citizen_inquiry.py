@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -147,16 +145,6 @@ class CitizenInquiry(models.Model):
     )
     date_first_response = fields.Datetime(string="First Response", copy=False)
     date_closed = fields.Datetime(string="Closed", copy=False, index=True)
-    date_deadline = fields.Datetime(
-        string="Deadline",
-        compute="_compute_date_deadline",
-        store=True,
-        readonly=False,
-        index=True,
-        copy=False,
-        help="When the inquiry should be resolved, from the service's target "
-        "resolution time.",
-    )
     resolution = fields.Selection(RESOLUTIONS, tracking=True, copy=False, index=True)
     resolution_note = fields.Text(copy=False)
     answered_directly = fields.Boolean(
@@ -272,15 +260,6 @@ class CitizenInquiry(models.Model):
         return self.env["citizen.inquiry.stage"].search(
             domain, order="sequence, id", limit=1
         )
-
-    @api.depends("date_received", "service_id.target_resolution_days")
-    def _compute_date_deadline(self):
-        for inquiry in self:
-            days = inquiry.service_id.target_resolution_days
-            if inquiry.date_received and days:
-                inquiry.date_deadline = inquiry.date_received + timedelta(days=days)
-            elif not inquiry.date_deadline:
-                inquiry.date_deadline = False
 
     @api.depends("resolution")
     def _compute_answered_directly(self):
@@ -469,10 +448,9 @@ class CitizenInquiry(models.Model):
             stage = inquiry.stage_id
             if stage.is_closed or (stage.queue_ids and queue not in stage.queue_ids):
                 vals["stage_id"] = self._get_first_stage(queue).id
-            inquiry.write(vals)
             recipients = (queue.member_ids | (user or self.env["res.users"])).partner_id
             # Handing the inquiry over may take away the sender's own access;
-            # the write above was checked, the hand-over message belongs to it.
+            # write access was checked above, the hand-over message belongs to it.
             handed_over = inquiry.sudo()
             handed_over.message_subscribe(partner_ids=recipients.ids)
             body = self.env._(
@@ -485,6 +463,8 @@ class CitizenInquiry(models.Model):
                 subtype_xmlid="citizen_crm.mt_inquiry_forwarded",
                 partner_ids=recipients.ids,
             )
+            # Last: the user may not write the inquiry once it left their queue.
+            inquiry.write(vals)
         return True
 
     # ------------------------------------------------------------

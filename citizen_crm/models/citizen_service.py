@@ -33,18 +33,7 @@ class CitizenService(models.Model):
     company_id = fields.Many2one(
         "res.company", index=True, default=lambda self: self.env.company
     )
-    target_resolution_days = fields.Integer(
-        string="Target Resolution (days)",
-        default=14,
-        help="Calendar days within which an inquiry about this service should "
-        "be resolved. Zero means no target.",
-    )
     inquiry_count = fields.Integer(compute="_compute_inquiry_count")
-
-    _target_resolution_days_positive = models.Constraint(
-        "CHECK(target_resolution_days >= 0)",
-        "The target resolution time cannot be negative.",
-    )
 
     def _compute_inquiry_count(self):
         counts = dict(

@@ -1,3 +1,5 @@
 from . import citizen_inquiry_close
 from . import citizen_inquiry_forward
 from . import citizen_retention_preview
+from . import citizen_inquiry_preliminary_answer
+from . import citizen_inquiry_gdpr_extension

@@ -1,0 +1,292 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import email_split, html2plaintext
+
+
+class CitizenInquiry(models.Model):
+    """Routing and assignment on intake, from every channel.
+
+    Routing rules apply when an inquiry arrives at the front line: in the
+    servicetorg (the company's default queue or any front-line queue), be it
+    by default, through the servicetorg's mailbox or picked at the counter.
+    An inquiry that arrives in a back-office queue on purpose (mail to the
+    department's own address, a caseworker registering in their queue) stays
+    there: whoever chose the department knew where it belongs, and moving it
+    behind their back would lose it. Priority and tags of a matching rule
+    apply everywhere. "Apply Routing" on existing inquiries moves them
+    whatever their queue, since someone asked for it.
+    """
+
+    _inherit = "citizen.inquiry"
+
+    routing_rule_id = fields.Many2one(
+        "citizen.routing.rule",
+        string="Routing Rule",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The rule that routed this inquiry.",
+    )
+    tag_ids = fields.Many2many("citizen.inquiry.tag", string="Tags")
+
+    _queue_assigned_idx = models.Index("(queue_id, id DESC) WHERE user_id IS NOT NULL")
+
+    # ------------------------------------------------------------
+    # Intake
+    # ------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        # Keywords are looked for in the mail's text too.
+        text = html2plaintext(msg_dict.get("body") or "")
+        return super(
+            CitizenInquiry, self.with_context(citizen_routing_text=text)
+        ).message_new(msg_dict, custom_values)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.context.get("citizen_skip_routing"):
+            return super().create(vals_list)
+        routes = self._citizen_route_vals_list(vals_list)
+        assigned = self._citizen_assign_vals_list(vals_list)
+        inquiries = super().create(vals_list)
+        bodies = {}
+        for index, inquiry in enumerate(inquiries):
+            lines = []
+            route = routes.get(index)
+            if route and route.queue_id and inquiry.queue_id.id != route.queue_id:
+                lines.append(
+                    self.env._(
+                        "The routing rule %(rule)s matched; the inquiry stays in "
+                        "%(queue)s, where it was sent on purpose.",
+                        rule=route.name,
+                        queue=inquiry.queue_id.display_name,
+                    )
+                )
+            elif route:
+                lines.append(
+                    self.env._("Routed by the rule %(rule)s.", rule=route.name)
+                )
+            if index in assigned:
+                lines.append(
+                    self.env._(
+                        "Assigned to %(user)s (%(method)s).",
+                        user=inquiry.user_id.name,
+                        method=inquiry.queue_id._citizen_assignment_label(),
+                    )
+                )
+            if lines:
+                bodies[inquiry.id] = Markup("<br/>").join(lines)
+        if bodies:
+            # Logged as the system decision it is; the user may no longer
+            # read an inquiry routed away from their queues.
+            inquiries.filtered(lambda i: i.id in bodies)._message_log_batch(bodies)
+        return inquiries
+
+    @api.model
+    def _citizen_route_vals_list(self, vals_list):
+        """Apply the first matching rule to each new inquiry's values.
+
+        Returns {index in vals_list: route} for the routed ones.
+        """
+        context = self.env.context
+        Rule = self.env["citizen.routing.rule"]
+        default_company = context.get("default_company_id") or self.env.company.id
+        default_channel = (
+            context.get("default_channel_id") or self._default_channel_id().id
+        )
+        service_ids = {
+            vals.get("service_id") or context.get("default_service_id")
+            for vals in vals_list
+        }
+        services = self.env["citizen.service"].browse(filter(None, service_ids))
+        themes = {service.id: service.los_theme_id.id for service in services}
+        partners = self.env["res.partner"].browse(
+            filter(None, {vals.get("partner_id") for vals in vals_list})
+        )
+        partner_emails = {partner.id: partner.email for partner in partners}
+        default_queues = {}
+        routes = {}
+        for index, vals in enumerate(vals_list):
+            company_id = vals.get("company_id") or default_company
+            if not Rule._get_routes(company_id):
+                continue
+            service_id = (
+                vals.get("service_id") or context.get("default_service_id") or False
+            )
+            email = vals.get("partner_email") or partner_emails.get(
+                vals.get("partner_id")
+            )
+            route = Rule._match_route(
+                company_id,
+                {
+                    "service_id": service_id,
+                    "los_theme_id": themes.get(service_id, False),
+                    "channel_id": vals.get("channel_id")
+                    or default_channel
+                    or self._default_channel_id().id,
+                    "text": self._citizen_routing_text(vals, context),
+                    "sender_domain": self._citizen_sender_domain(email),
+                },
+            )
+            if not route:
+                continue
+            routes[index] = route
+            vals["routing_rule_id"] = route.id
+            if route.queue_id:
+                queue_id = vals.get("queue_id") or context.get("default_queue_id")
+                if not queue_id:
+                    if company_id not in default_queues:
+                        company = self.env["res.company"].browse(company_id)
+                        default_queues[company_id] = self._get_default_queue(company)
+                    queue = default_queues[company_id]
+                else:
+                    queue = self.env["citizen.queue"].browse(queue_id)
+                if not queue or queue.queue_type == "front_line":
+                    vals["queue_id"] = route.queue_id
+                    stage = self.env["citizen.inquiry.stage"].browse(
+                        vals.get("stage_id")
+                    )
+                    if stage.queue_ids and route.queue_id not in stage.queue_ids.ids:
+                        del vals["stage_id"]
+            if route.priority and route.priority > (
+                vals.get("priority") or context.get("default_priority") or "0"
+            ):
+                vals["priority"] = route.priority
+            if route.tag_ids:
+                vals["tag_ids"] = list(vals.get("tag_ids") or []) + [
+                    Command.link(tag_id) for tag_id in route.tag_ids
+                ]
+        return routes
+
+    @api.model
+    def _citizen_routing_text(self, vals, context):
+        parts = [vals.get("name") or "", context.get("citizen_routing_text") or ""]
+        if vals.get("description"):
+            parts.append(html2plaintext(vals["description"]))
+        return "\n".join(parts)
+
+    @api.model
+    def _citizen_sender_domain(self, email):
+        addresses = email_split(email or "")
+        if not addresses or "@" not in addresses[0]:
+            return False
+        return addresses[0].rsplit("@", 1)[1].lower()
+
+    @api.model
+    def _citizen_assign_vals_list(self, vals_list):
+        """Pick an assignee for new inquiries of queues that assign
+        automatically. Returns the indexes of the assigned values."""
+        context = self.env.context
+        if context.get("default_user_id"):
+            return set()
+        default_company = context.get("default_company_id") or self.env.company.id
+        default_queues = {}
+        per_queue = defaultdict(list)
+        for index, vals in enumerate(vals_list):
+            if (
+                vals.get("user_id")
+                or vals.get("answered_directly")
+                or vals.get("resolution")
+            ):
+                continue
+            queue_id = vals.get("queue_id") or context.get("default_queue_id")
+            if not queue_id:
+                company_id = vals.get("company_id") or default_company
+                if company_id not in default_queues:
+                    company = self.env["res.company"].browse(company_id)
+                    default_queues[company_id] = self._get_default_queue(company).id
+                queue_id = default_queues[company_id]
+            if queue_id:
+                per_queue[queue_id].append(index)
+        assigned = set()
+        for queue_id, indexes in per_queue.items():
+            queue = self.env["citizen.queue"].browse(queue_id)
+            if queue.assignment_method == "none":
+                continue
+            for index, user_id in zip(
+                indexes, queue._citizen_pick_assignees(len(indexes)), strict=False
+            ):
+                vals_list[index]["user_id"] = user_id
+                assigned.add(index)
+        return assigned
+
+    # ------------------------------------------------------------
+    # On demand
+    # ------------------------------------------------------------
+
+    def _citizen_routing_facts(self):
+        self.ensure_one()
+        email = self.partner_email or self.partner_id.email
+        text = "\n".join(
+            [
+                self.name or "",
+                html2plaintext(self.description or "") if self.description else "",
+            ]
+        )
+        return {
+            "service_id": self.service_id.id,
+            "los_theme_id": self.los_theme_id.id,
+            "channel_id": self.channel_id.id,
+            "text": text,
+            "sender_domain": self._citizen_sender_domain(email),
+        }
+
+    def action_apply_routing(self):
+        """Run the routing rules again on existing inquiries (button and
+        list action), e.g. after the rules were changed."""
+        Rule = self.env["citizen.routing.rule"]
+        routed = self.browse()
+        for inquiry in self.filtered(lambda i: not i.is_closed):
+            route = Rule._match_route(
+                inquiry.company_id.id, inquiry._citizen_routing_facts()
+            )
+            if not route:
+                continue
+            vals = {"routing_rule_id": route.id}
+            if route.priority and route.priority > inquiry.priority:
+                vals["priority"] = route.priority
+            if route.tag_ids:
+                vals["tag_ids"] = [Command.link(tag_id) for tag_id in route.tag_ids]
+            inquiry.write(vals)
+            inquiry.message_post(
+                body=self.env._("Routed by the rule %(rule)s.", rule=route.name),
+                subtype_xmlid="mail.mt_note",
+            )
+            # Last: the user may not write the inquiry once it left their queue.
+            if route.queue_id and route.queue_id != inquiry.queue_id.id:
+                inquiry._forward(self.env["citizen.queue"].browse(route.queue_id))
+            routed |= inquiry
+        unmatched = len(self) - len(routed)
+        message = self.env._(
+            "%(routed)s inquiries routed; %(unmatched)s matched no rule or were "
+            "closed.",
+            routed=len(routed),
+            unmatched=unmatched,
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if routed else "warning",
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _forward(self, queue, user=None, note=False):
+        result = super()._forward(queue, user=user, note=note)
+        if not user and queue.assignment_method != "none":
+            # Assigning is the queue's decision, not the forwarding user's, who
+            # may not write the inquiry any more once it left their queue.
+            waiting = self.sudo().filtered(lambda i: not i.user_id and not i.is_closed)
+            for inquiry, user_id in zip(
+                waiting, queue._citizen_pick_assignees(len(waiting)), strict=False
+            ):
+                inquiry.user_id = user_id
+        return result

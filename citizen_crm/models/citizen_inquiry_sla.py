@@ -1,0 +1,279 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+_logger = logging.getLogger(__name__)
+
+SLA_STATUSES = [
+    ("on_track", "On Track"),
+    ("at_risk", "At Risk"),
+    ("breached", "Breached"),
+]
+_SEVERITY = {False: 0, "on_track": 1, "at_risk": 2, "breached": 3}
+
+
+class CitizenInquiry(models.Model):
+    """Service level: status, the clock pausing while waiting on the citizen,
+    the first response, and escalation of breaches."""
+
+    _inherit = "citizen.inquiry"
+
+    sla_paused_hours = fields.Float(
+        string="Paused (working hours)",
+        readonly=True,
+        copy=False,
+        help="Working time spent waiting on the citizen, by which the SLA "
+        "deadlines are pushed back.",
+    )
+    date_sla_paused = fields.Datetime(
+        string="Waiting Since",
+        readonly=True,
+        copy=False,
+        help="The SLA clock is paused since then: the inquiry waits on the citizen.",
+    )
+    sla_status = fields.Selection(
+        SLA_STATUSES,
+        string="SLA Status",
+        compute="_compute_sla_status",
+        store=True,
+        index=True,
+        copy=False,
+        precompute=True,
+        help="At risk when less than the configured share of an SLA target is "
+        "left; breached when a deadline passed without an answer or resolution. "
+        "Closed inquiries keep the status they closed with.",
+    )
+    sla_first_response_status = fields.Selection(
+        SLA_STATUSES,
+        string="First Response SLA",
+        compute="_compute_sla_status",
+        store=True,
+        copy=False,
+        precompute=True,
+    )
+    sla_resolution_status = fields.Selection(
+        SLA_STATUSES,
+        string="Resolution SLA",
+        compute="_compute_sla_status",
+        store=True,
+        copy=False,
+        precompute=True,
+    )
+    date_sla_escalated = fields.Datetime(
+        string="SLA Breach Escalated",
+        readonly=True,
+        copy=False,
+        help="When the breach was escalated to the queue's supervisor.",
+    )
+
+    @api.depends(
+        "date_sla_first_response",
+        "date_sla_first_response_risk",
+        "date_deadline",
+        "date_sla_resolution_risk",
+        "date_first_response",
+        "date_closed",
+        "date_sla_paused",
+        "stage_id.is_closed",
+    )
+    def _compute_sla_status(self):
+        now = fields.Datetime.now()
+        for inquiry in self:
+            # The clock stops when the inquiry closes or waits on the citizen.
+            if inquiry.stage_id.is_closed and inquiry.date_closed:
+                moment = inquiry.date_closed
+            else:
+                moment = inquiry.date_sla_paused or now
+            first_response = self._sla_target_status(
+                inquiry.date_sla_first_response,
+                inquiry.date_sla_first_response_risk,
+                inquiry.date_first_response,
+                moment,
+            )
+            resolution = self._sla_target_status(
+                inquiry.date_deadline,
+                inquiry.date_sla_resolution_risk,
+                inquiry.date_closed if inquiry.stage_id.is_closed else False,
+                moment,
+            )
+            inquiry.sla_first_response_status = first_response
+            inquiry.sla_resolution_status = resolution
+            inquiry.sla_status = max(first_response, resolution, key=_SEVERITY.get)
+
+    @api.model
+    def _sla_target_status(self, deadline, risk, done, moment):
+        if not deadline:
+            return False
+        if done:
+            return "breached" if done > deadline else "on_track"
+        if moment >= deadline:
+            return "breached"
+        if risk and moment >= risk:
+            return "at_risk"
+        return "on_track"
+
+    # ------------------------------------------------------------
+    # The clock pauses while waiting on the citizen
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        inquiries = super().create(vals_list)
+        waiting = inquiries.filtered(lambda i: i.stage_id.is_waiting)
+        for inquiry in waiting:
+            inquiry.date_sla_paused = inquiry.date_received
+        return inquiries
+
+    def write(self, vals):
+        if "stage_id" not in vals:
+            return super().write(vals)
+        waiting = self.env["citizen.inquiry.stage"].browse(vals["stage_id"]).is_waiting
+        now = fields.Datetime.now()
+        if waiting:
+            to_pause, resumed = self.filtered(lambda i: not i.date_sla_paused), {}
+        else:
+            to_pause = self.browse()
+            resumed = self.filtered("date_sla_paused")._sla_paused_hours_until(now)
+        result = super().write(vals)
+        # Clock bookkeeping follows the stage the user was allowed to set, even
+        # when the new stage or queue leaves the inquiry out of their reach.
+        if to_pause:
+            to_pause.sudo().write({"date_sla_paused": now})
+        for inquiry, hours in resumed.items():
+            inquiry.sudo().write(
+                {
+                    "sla_paused_hours": inquiry.sla_paused_hours + hours,
+                    "date_sla_paused": False,
+                }
+            )
+        return result
+
+    def _sla_paused_hours_until(self, moment):
+        """{inquiry: working hours waited since the pause started}."""
+        result = {}
+        for company, inquiries in self.grouped("company_id").items():
+            start = min(inquiries.mapped("date_sla_paused"))
+            working_time = company._citizen_working_time(start)
+            for inquiry in inquiries:
+                result[inquiry] = (
+                    working_time.hours_between(inquiry.date_sla_paused, moment)
+                    if working_time
+                    else 0.0
+                )
+        return result
+
+    # ------------------------------------------------------------
+    # First response
+    # ------------------------------------------------------------
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if (
+            not self.date_first_response
+            and message.message_type == "comment"
+            and message.subtype_id
+            and not message.subtype_id.internal
+            and message.author_id == self.env.user.partner_id
+            and self.env.user._is_internal()
+        ):
+            # A message to the citizen by staff answers them, even partly.
+            self.date_first_response = message.date or fields.Datetime.now()
+        return message
+
+    # ------------------------------------------------------------
+    # Scheduled: status and escalation
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_sla_due_domain(self, now=None):
+        """Open inquiries whose SLA status may have moved on since it was stored."""
+        now = now or fields.Datetime.now()
+        first_response_due = Domain("date_first_response", "=", False) & (
+            Domain("date_sla_first_response_risk", "<=", now)
+            | Domain("date_sla_first_response", "<=", now)
+        )
+        resolution_due = Domain("date_sla_resolution_risk", "<=", now) | Domain(
+            "date_deadline", "<=", now
+        )
+        return (
+            Domain("is_closed", "=", False)
+            & Domain("date_sla_paused", "=", False)
+            & Domain("sla_status", "in", ["on_track", "at_risk"])
+            & (first_response_due | resolution_due)
+        )
+
+    @api.model
+    def _cron_sla(self):
+        """Bring SLA statuses up to date and escalate new breaches."""
+        due = self.search(self._get_sla_due_domain())
+        if due:
+            fnames = [
+                "sla_status",
+                "sla_first_response_status",
+                "sla_resolution_status",
+            ]
+            for fname in fnames:
+                self.env.add_to_compute(self._fields[fname], due)
+            due._recompute_recordset(fnames)
+        self._sla_escalate()
+
+    @api.model
+    def _sla_escalate(self):
+        """One activity for the queue's supervisor per breach.
+
+        An inquiry that is no longer breached (its deadline moved with a pause,
+        or it was reopened in time) may be escalated again if it breaches again.
+        """
+        self.search(
+            [
+                ("date_sla_escalated", "!=", False),
+                ("sla_status", "!=", "breached"),
+                ("is_closed", "=", False),
+            ]
+        ).write({"date_sla_escalated": False})
+        breached = self.search(
+            [
+                ("sla_status", "=", "breached"),
+                ("is_closed", "=", False),
+                ("date_sla_escalated", "=", False),
+            ]
+        )
+        now = fields.Datetime.now()
+        for inquiry in breached:
+            supervisor = inquiry.queue_id.supervisor_id
+            missed = (
+                self.env._("first response")
+                if inquiry.sla_first_response_status == "breached"
+                else self.env._("resolution")
+            )
+            summary = self.env._("SLA breached: %(target)s", target=missed)
+            if supervisor:
+                inquiry.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=fields.Date.context_today(inquiry),
+                    summary=summary,
+                    note=self.env._(
+                        "The %(target)s deadline of %(number)s has passed.",
+                        target=missed,
+                        number=inquiry.number,
+                    ),
+                    user_id=supervisor.id,
+                )
+            else:
+                _logger.warning(
+                    "SLA breach of inquiry %s not escalated: queue %s has no "
+                    "supervisor",
+                    inquiry.number,
+                    inquiry.queue_id.display_name,
+                )
+            inquiry.message_post(
+                body=self.env._(
+                    "%(summary)s. Escalated to %(supervisor)s.",
+                    summary=summary,
+                    supervisor=supervisor.name or self.env._("nobody (no supervisor)"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        breached.write({"date_sla_escalated": now})
+        return breached

@@ -1,0 +1,120 @@
+import bisect
+import heapq
+
+from odoo import fields, models
+from odoo.fields import Domain
+
+ASSIGNMENT_METHODS = [
+    ("none", "Manual"),
+    ("round_robin", "Round-robin"),
+    ("balanced", "Balanced by open load"),
+]
+
+
+class CitizenQueue(models.Model):
+    """Who in a queue gets a new inquiry, and the queue's service level."""
+
+    _name = "citizen.queue"
+    _inherit = ["citizen.queue", "citizen.sla.mixin"]
+
+    assignment_method = fields.Selection(
+        ASSIGNMENT_METHODS,
+        string="Assignment",
+        required=True,
+        default="none",
+        tracking=True,
+        help="Manual: inquiries wait in the queue until someone takes them. "
+        "Round-robin: available members get new inquiries in turn. Balanced: "
+        "the available member with the fewest open inquiries gets the next one.",
+    )
+    unavailable_user_ids = fields.Many2many(
+        "res.users",
+        "citizen_queue_unavailable_user_rel",
+        "queue_id",
+        "user_id",
+        string="Unavailable Members",
+        domain="[('id', 'in', member_ids)]",
+        help="Members who get no new inquiries for now (away, busy elsewhere). "
+        "Members on validated time off are skipped without being listed here.",
+    )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "active" in vals:
+            # Routing rules cache whether their queue is active.
+            self.env.registry.clear_cache()
+        return result
+
+    # ------------------------------------------------------------
+    # Assignment
+    # ------------------------------------------------------------
+
+    def _citizen_assignment_label(self):
+        self.ensure_one()
+        selection = self._fields["assignment_method"]._description_selection(self.env)
+        return dict(selection)[self.assignment_method]
+
+    def _citizen_available_members(self):
+        """Members who can take new inquiries now, ordered by id."""
+        self.ensure_one()
+        members = (self.member_ids - self.unavailable_user_ids).filtered("active")
+        if not members:
+            return members
+        return (members - members._citizen_on_leave()).sorted("id")
+
+    def _citizen_pick_assignees(self, count):
+        """User ids for the next ``count`` inquiries of the queue, in order.
+
+        Empty when the queue assigns by hand or nobody is available.
+        """
+        self.ensure_one()
+        if self.assignment_method == "none" or count <= 0:
+            return []
+        members = self._citizen_available_members()
+        if not members:
+            return []
+        if self.assignment_method == "round_robin":
+            return self._citizen_round_robin(members, count)
+        return self._citizen_balanced(members, count)
+
+    def _citizen_round_robin(self, members, count):
+        # The turn passes from whoever got the queue's latest inquiry; no
+        # counter is stored, so concurrent intakes never fight over a row.
+        # Assignment looks at every inquiry of the queue, including those
+        # the current user may not read.
+        last = (
+            self.env["citizen.inquiry"]
+            .sudo()
+            .search(
+                [("queue_id", "=", self.id), ("user_id", "in", members.ids)],
+                order="id desc",
+                limit=1,
+            )
+            .user_id
+        )
+        ids = members.ids
+        start = bisect.bisect_right(ids, last.id) if last else 0
+        return [ids[(start + index) % len(ids)] for index in range(count)]
+
+    def _citizen_balanced(self, members, count):
+        # A person's load is everything open on their desk in the
+        # municipality, whoever may read it.
+        loads = dict(
+            self.env["citizen.inquiry"]
+            .sudo()
+            ._read_group(
+                Domain("user_id", "in", members.ids)
+                & Domain("is_closed", "=", False)
+                & Domain("company_id", "=", self.company_id.id),
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        heap = [(loads.get(user, 0), user.id) for user in members]
+        heapq.heapify(heap)
+        picked = []
+        for _index in range(count):
+            load, user_id = heapq.heappop(heap)
+            picked.append(user_id)
+            heapq.heappush(heap, (load + 1, user_id))
+        return picked

@@ -1,0 +1,1 @@
+from . import citizen_inquiry_deadline_report
