@@ -151,14 +151,14 @@ class CitizenCrmCase(TransactionCase):
                 "company_id": cls.company_a.id,
                 "queue_id": cls.queue_building_a.id,
                 "los_theme_id": cls.los_building.id,
-                "target_resolution_days": 21,
+                "sla_resolution_hours": 24.0,
             }
         )
         cls.service_waste = Service.create(
             {
                 "name": "Renovasjon",
                 "company_id": cls.company_a.id,
-                "target_resolution_days": 5,
+                "sla_resolution_hours": 8.0,
             }
         )
         cls.service_b = Service.create(

@@ -62,6 +62,8 @@ class PrivacyCase(TransactionCase):
             "privacy_clerk",
             groups="citizen_crm.group_frontdesk,base.group_partner_manager",
         )
+        # An employee outside citizen_crm: may read contacts, not edit them.
+        cls.employee = new_test_user(env, "privacy_employee", groups="base.group_user")
         cls.staff = cls.frontdesk | cls.caseworker | cls.supervisor
         cls.queue = env.ref("citizen_crm.citizen_queue_servicetorg")
         cls.queue.member_ids = cls.frontdesk | cls.caseworker

@@ -75,8 +75,9 @@ class TestInquiryRegistration(CitizenCrmCase):
         self.assertFalse(inquiry.date_closed)
         self.assertFalse(inquiry.date_first_response)
         self.assertEqual(inquiry.first_contact_rate, 0.0)
-        # The service's target resolution time gives the deadline.
-        self.assertEqual(inquiry.date_deadline, datetime(2026, 3, 23, 9, 15))
+        # The service's SLA (24 working hours) gives the deadline.
+        # Monday 09:15 plus three 8-hour working days (calendar in UTC).
+        self.assertEqual(inquiry.date_deadline, datetime(2026, 3, 5, 9, 15))
 
     @users("tst_frontdesk")
     def test_unidentified_contact(self):
@@ -534,7 +535,8 @@ class TestInquiryTracking(CitizenCrmCase):
                     "service_id": self.service_waste.id,
                 }
             )
-        self.assertEqual(inquiry.date_deadline, datetime(2026, 6, 6, 12))
+        # Monday noon plus one 8-hour working day.
+        self.assertEqual(inquiry.date_deadline, datetime(2026, 6, 2, 12))
         with freeze_time("2026-06-07 12:00:00"):
             inquiry.invalidate_recordset(["is_overdue"])
             self.assertTrue(inquiry.is_overdue)
@@ -547,4 +549,4 @@ class TestInquiryTracking(CitizenCrmCase):
                 [("is_overdue", "=", False), ("id", "=", inquiry.id)]
             )
             self.assertEqual(not_overdue, inquiry)
-        self.assertEqual(inquiry.date_deadline - inquiry.date_received, timedelta(5))
+        self.assertEqual(inquiry.date_deadline - inquiry.date_received, timedelta(1))

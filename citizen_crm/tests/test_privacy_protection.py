@@ -188,7 +188,7 @@ class TestAddressProtection(PrivacyCase):
         )
         self.assertFalse(inquiry2.partner_email)
 
-    @users("privacy_frontdesk")
+    @users("privacy_employee")
     def test_update_without_write_access_is_refused(self):
         partner = self.env["res.partner"].browse(self.protected.id)
         with self.assertRaises(AccessError):

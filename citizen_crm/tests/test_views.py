@@ -216,9 +216,12 @@ class TestViews(CitizenCrmCase):
         self.assertEqual(self._visible_menus(self.user_frontdesk), daily)
         self.assertEqual(self._visible_menus(self.user_caseworker), daily)
         self.assertEqual(self._visible_menus(self.user_supervisor), daily | management)
-        for user in (self.user_privacy, self.user_employee):
-            with self.subTest(login=user.login):
-                self.assertEqual(self._visible_menus(user), set())
+        # Privacy officers reach the citizens and the Privacy submenu only.
+        self.assertEqual(
+            self._visible_menus(self.user_privacy),
+            {"citizen_crm_menu_root", "citizen_partner_menu"},
+        )
+        self.assertEqual(self._visible_menus(self.user_employee), set())
         # Portal and public users have no backend menus at all.
         for user in (self.user_portal, self.user_public):
             self.assertFalse(self.env["ir.ui.menu"].with_user(user).has_access("read"))
