@@ -9,3 +9,8 @@ from . import citizen_inquiry
 from . import res_company
 from . import res_partner
 from . import res_config_settings
+from . import mail_thread
+from . import citizen_inquiry_mail
+from . import citizen_mail_dead_letter
+from . import res_partner_mail
+from . import res_config_settings_mail

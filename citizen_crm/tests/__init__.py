@@ -1,1 +1,3 @@
-
+from . import test_mail_dead_letter
+from . import test_mail_intake
+from . import test_mail_performance
