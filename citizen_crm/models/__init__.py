@@ -11,6 +11,7 @@ from . import res_partner
 from . import res_config_settings
 from . import mail_thread
 from . import citizen_inquiry_mail
+from . import citizen_inquiry_counter
 from . import citizen_mail_dead_letter
 from . import res_partner_mail
 from . import res_config_settings_mail
