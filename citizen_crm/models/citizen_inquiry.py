@@ -211,11 +211,21 @@ class CitizenInquiry(models.Model):
             limit=1,
         )
 
-    @api.depends("service_id")
+    @api.depends("service_id", "channel_id")
     def _compute_name(self):
         for inquiry in self:
-            if not inquiry.name:
+            if not inquiry.name or inquiry._has_automatic_name():
                 inquiry.name = inquiry.service_id.name or inquiry.channel_id.name or ""
+
+    def _has_automatic_name(self):
+        """The subject was filled from a channel or a service, not typed: it
+        follows the service chosen afterwards."""
+        self.ensure_one()
+        channel_names = self.env["citizen.channel"].search([]).mapped("name")
+        services = self.env["citizen.service"]
+        return self.name in channel_names or bool(
+            services.search_count([("name", "=", self.name)], limit=1)
+        )
 
     @api.depends("partner_id")
     def _compute_partner_contact(self):
@@ -233,7 +243,16 @@ class CitizenInquiry(models.Model):
                 not inquiry.queue_id
                 or inquiry.queue_id.company_id != inquiry.company_id
             ):
-                inquiry.queue_id = self._get_default_queue(inquiry.company_id)
+                queue = self._get_default_queue(inquiry.company_id)
+                if not queue:
+                    raise UserError(
+                        self.env._(
+                            "%(company)s has no front-line queue to receive "
+                            "inquiries: a supervisor must create one first.",
+                            company=inquiry.company_id.name,
+                        )
+                    )
+                inquiry.queue_id = queue
 
     @api.depends("queue_id")
     def _compute_stage_id(self):
@@ -384,6 +403,10 @@ class CitizenInquiry(models.Model):
 
     def _close(self, resolution, note=False):
         """Close with a resolution; the one path used by buttons, wizard and intake."""
+        if resolution == "case_opened" and any(not i.case_id for i in self):
+            raise UserError(
+                self.env._("Link the case that was opened before closing the inquiry.")
+            )
         for queue_inquiries in self.grouped("queue_id").values():
             stage = self._get_first_stage(queue_inquiries.queue_id, closed=True)
             if not stage:
@@ -440,6 +463,7 @@ class CitizenInquiry(models.Model):
     def _forward(self, queue, user=None, note=False):
         """Hand the inquiries to another queue; its members are notified."""
         queue.ensure_one()
+        self.check_access("write")
         for inquiry in self:
             previous = inquiry.queue_id
             vals = {"queue_id": queue.id, "user_id": user.id if user else False}
@@ -448,13 +472,16 @@ class CitizenInquiry(models.Model):
                 vals["stage_id"] = self._get_first_stage(queue).id
             inquiry.write(vals)
             recipients = (queue.member_ids | (user or self.env["res.users"])).partner_id
-            inquiry.message_subscribe(partner_ids=recipients.ids)
+            # Handing the inquiry over may take away the sender's own access;
+            # the write above was checked, the hand-over message belongs to it.
+            handed_over = inquiry.sudo()
+            handed_over.message_subscribe(partner_ids=recipients.ids)
             body = self.env._(
-                "Forwarded from %(source)s to %(target)s.",
-                source=previous.display_name,
+                "Forwarded from %(origin)s to %(target)s.",
+                origin=previous.display_name,
                 target=queue.display_name,
             )
-            inquiry.message_post(
+            handed_over.message_post(
                 body=Markup("{}<br/>{}").format(body, note) if note else body,
                 subtype_xmlid="citizen_crm.mt_inquiry_forwarded",
                 partner_ids=recipients.ids,

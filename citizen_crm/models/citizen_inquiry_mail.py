@@ -19,7 +19,7 @@ from odoo.tools.mail import (
     unfold_references,
 )
 
-from .mail_thread import ACK_MESSAGE_ID_MARKER, record_inquiries
+from .mail_thread_gateway import ACK_MESSAGE_ID_MARKER, record_inquiries
 
 _logger = logging.getLogger(__name__)
 

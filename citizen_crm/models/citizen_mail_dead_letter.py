@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools.mail import unfold_references
 
-from .mail_thread import INQUIRY_MODEL, collect_inquiries
+from .mail_thread_gateway import INQUIRY_MODEL, collect_inquiries
 
 _logger = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from . import national_id as nid
 
@@ -26,6 +27,8 @@ NATIONAL_ID_KINDS = [
 ]
 
 PRIVACY_GROUP = "citizen_crm.group_privacy_officer"
+# Who may read inquiries: other employees read partners without them.
+INQUIRY_GROUPS = "citizen_crm.group_frontdesk,citizen_crm.group_caseworker"
 
 
 class ResPartner(models.Model):
@@ -78,13 +81,17 @@ class ResPartner(models.Model):
         "citizen.channel", string="Preferred Channel", ondelete="set null"
     )
     citizen_inquiry_ids = fields.One2many(
-        "citizen.inquiry", "partner_id", string="Inquiries"
+        "citizen.inquiry", "partner_id", string="Inquiries", groups=INQUIRY_GROUPS
     )
     citizen_inquiry_count = fields.Integer(
-        string="Inquiry Count", compute="_compute_citizen_inquiry_count"
+        string="Inquiry Count",
+        compute="_compute_citizen_inquiry_count",
+        groups=INQUIRY_GROUPS,
     )
     citizen_open_inquiry_count = fields.Integer(
-        string="Open Inquiries", compute="_compute_citizen_inquiry_count"
+        string="Open Inquiries",
+        compute="_compute_citizen_inquiry_count",
+        groups=INQUIRY_GROUPS,
     )
 
     _national_id_company_unique = models.UniqueIndex(
@@ -110,13 +117,22 @@ class ResPartner(models.Model):
             # The full number is stored in a field only privacy officers read;
             # the front desk may register it, and it is validated here first.
             partner.sudo().national_id = self._normalize_national_id(value)
+        # Drop the typed number from the cache: what is read back (the saved
+        # form) is the masked value.
+        self.invalidate_recordset(["national_id_masked"])
 
     def _search_national_id_masked(self, operator, value):
         """Only an exact, full identity number finds a citizen: no partial
-        search, so the field cannot be used to enumerate numbers."""
+        search, so the field cannot be used to enumerate numbers. Only the
+        staff working with citizens may search by it."""
         if operator not in ("=", "ilike", "in") or not value:
             return Domain.FALSE
-        values = value if isinstance(value, (list, tuple)) else [value]
+        if not self.env.su and not self.env.user.has_groups(
+            f"{INQUIRY_GROUPS},{PRIVACY_GROUP}"
+        ):
+            return Domain.FALSE
+        # "=" arrives as "in" with a set of values.
+        values = [value] if isinstance(value, str) else list(value)
         numbers = [nid.compact(v) for v in values if nid.is_valid(v)]
         if not numbers:
             return Domain.FALSE
@@ -196,12 +212,23 @@ class ResPartner(models.Model):
                 vals.setdefault("is_citizen", True)
             if vals.get("national_id_masked") and "*" not in vals["national_id_masked"]:
                 vals.setdefault("is_citizen", True)
+            self._drop_empty_birthdate(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("national_id"):
             vals["national_id"] = self._normalize_national_id(vals["national_id"])
+        self._drop_empty_birthdate(vals)
         return super().write(vals)
+
+    @api.model
+    def _drop_empty_birthdate(self, vals):
+        """A form sends its empty birth date along with a new identity number:
+        let the number fill it in."""
+        masked = vals.get("national_id_masked")
+        new_number = vals.get("national_id") or (masked and "*" not in masked)
+        if new_number and "birthdate" in vals and not vals["birthdate"]:
+            del vals["birthdate"]
 
     @api.model
     def _search_display_name(self, operator, value):
@@ -213,8 +240,27 @@ class ResPartner(models.Model):
         if self.env.context.get("citizen_search"):
             digits = "".join(ch for ch in value if ch.isdigit() or ch == "+")
             if len(digits) >= 5 and len(digits) >= len(value.replace(" ", "")) - 1:
-                return domain | Domain("phone", "ilike", value.strip())
+                return domain | self._search_phone_digits(value)
         return domain
+
+    @api.model
+    def _search_phone_digits(self, value):
+        """Phone numbers are stored as typed ("+47 912 34 567") and searched
+        as typed ("91234567"): compare the digits only, ignoring the
+        international prefix."""
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if value.strip().startswith("00"):
+            digits = digits[2:]
+        # Only ids leave the query, and the caller's search applies the
+        # record rules to them.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE phone IS NOT NULL "
+                "AND regexp_replace(phone, '[^0-9]', '', 'g') LIKE %s",
+                f"%{digits}%",
+            )
+        )
+        return Domain("id", "in", [row[0] for row in self.env.cr.fetchall()])
 
     # ------------------------------------------------------------
     # Single citizen view

@@ -9,7 +9,7 @@ from odoo.tools import mute_logger
 from .common_mail import CORPUS_DIR, CitizenMailCase
 
 GATEWAY_LOGGERS = (
-    "odoo.addons.citizen_crm.models.mail_thread",
+    "odoo.addons.citizen_crm.models.mail_thread_gateway",
     "odoo.addons.mail.models.mail_thread",
 )
 

@@ -1,2 +1,3 @@
 from . import citizen_inquiry_close
 from . import citizen_inquiry_forward
+from . import citizen_retention_preview

@@ -1,0 +1,122 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+_logger = logging.getLogger(__name__)
+
+AUDIT_ACTIONS = [
+    ("view", "Viewed"),
+    ("search", "Searched"),
+    ("export", "Exported"),
+    ("change", "Changed"),
+    ("mail_blocked", "Mail blocked"),
+    ("anonymise", "Anonymised"),
+    ("refuse", "Request refused"),
+]
+
+
+class CitizenAuditLog(models.Model):
+    """Who viewed, exported or changed sensitive citizen data, when and from where.
+
+    Append-only: entries are only created by the code that performs the audited
+    action (through ``_log``), and nobody — administrators and the superuser
+    included — can modify or delete them through the ORM. Entries never contain
+    the sensitive values themselves (no identity numbers, no addresses, no
+    screened titles): they name the record, the fields and the action.
+    Retention of the audit trail itself is out of scope here.
+    """
+
+    _name = "citizen.audit.log"
+    _description = "Citizen Data Audit Trail"
+    _order = "date desc, id desc"
+    _log_access = False
+
+    date = fields.Datetime(
+        required=True, readonly=True, index=True, default=fields.Datetime.now
+    )
+    user_id = fields.Many2one(
+        "res.users", string="User", readonly=True, index=True, ondelete="set null"
+    )
+    action = fields.Selection(AUDIT_ACTIONS, required=True, readonly=True, index=True)
+    res_model = fields.Char(string="Model", readonly=True, index=True)
+    res_id = fields.Integer(string="Record ID", readonly=True, index=True)
+    res_ids = fields.Char(
+        string="Record IDs",
+        readonly=True,
+        help="Every record concerned, for exports and searches.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Citizen", readonly=True, index=True, ondelete="set null"
+    )
+    field_names = fields.Char(string="Fields", readonly=True)
+    remote_addr = fields.Char(string="From (IP address)", readonly=True)
+    description = fields.Char(readonly=True)
+
+    # Append-only by design: never reaching super() is the point.
+    def write(self, vals):  # pylint: disable=method-required-super
+        raise AccessError(
+            self.env._("The audit trail is append-only: entries cannot be changed.")
+        )
+
+    def unlink(self):  # pylint: disable=method-required-super
+        raise AccessError(
+            self.env._("The audit trail is append-only: entries cannot be deleted.")
+        )
+
+    @api.model
+    def _remote_addr(self):
+        from odoo.http import request
+
+        try:
+            return request.httprequest.remote_addr if request else False
+        except RuntimeError:
+            return False
+
+    @api.model
+    def _log(
+        self, action, records, field_names=None, description=None, per_record=True
+    ):
+        """Record ``action`` on ``records``: one entry per record, or with
+        ``per_record=False`` one entry naming every record (exports)."""
+        base = {
+            "action": action,
+            "user_id": self.env.uid,
+            "res_model": records._name,
+            "field_names": ",".join(sorted(field_names)) if field_names else False,
+            "remote_addr": self._remote_addr(),
+            "description": description or False,
+        }
+        # Reading the citizen of the audited record must not fail on the
+        # user's own access rights: the entry is written whatever they are.
+        records_sudo = records.sudo()
+        if records._name == "res.partner":
+            partners = records_sudo
+        elif "partner_id" in records._fields:
+            partners = records_sudo.partner_id
+        else:
+            partners = self.env["res.partner"]
+        if per_record or len(records) == 1:
+            vals_list = []
+            for record in records_sudo:
+                partner = (
+                    record
+                    if records._name == "res.partner"
+                    else (
+                        record.partner_id
+                        if "partner_id" in record._fields
+                        else partners.browse()
+                    )
+                )
+                vals_list.append(dict(base, res_id=record.id, partner_id=partner.id))
+        else:
+            vals_list = [
+                dict(
+                    base,
+                    res_ids=",".join(map(str, records.ids)),
+                    partner_id=partners.id if len(partners) == 1 else False,
+                )
+            ]
+        # Entries are written by the audited code itself, whoever the user is;
+        # nobody holds a create right on the model, so sudo is the only way in.
+        return self.sudo().create(vals_list)

@@ -1,0 +1,273 @@
+"""Confidential inquiries (offentleglova screening) and inquiry anonymisation."""
+
+import re
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+SCREENED = "******"
+ANONYMISED_BODY = Markup("<p>[anonymised]</p>")
+# Tracked inquiry fields whose old and new values name or describe the citizen.
+PERSONAL_TRACKED_FIELDS = ("partner_id", "name")
+
+
+def screen_title(title, words, confidential):
+    """The public title (offentlig tittel): each screened word or phrase is
+    replaced by ******; a confidential inquiry without listed words is
+    screened whole, so nothing leaks by omission."""
+    if not title:
+        return title
+    phrases = [w.strip() for w in re.split(r"[\n,;]", words or "") if w.strip()]
+    if not phrases:
+        return SCREENED if confidential else title
+    for phrase in sorted(phrases, key=len, reverse=True):
+        title = re.sub(re.escape(phrase), SCREENED, title, flags=re.IGNORECASE)
+    return title
+
+
+class CitizenInquiry(models.Model):
+    _inherit = "citizen.inquiry"
+
+    screening_basis_id = fields.Many2one(
+        "citizen.screening.basis",
+        string="Screening Basis",
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        help="The legal basis for keeping the inquiry from the public "
+        "(skjermingshjemmel).",
+    )
+    screened_words = fields.Text(
+        string="Words to Screen",
+        help="Words or phrases of the subject replaced by ****** in the public "
+        "title, one per line. A confidential inquiry without any is screened whole.",
+    )
+    public_title = fields.Char(
+        string="Public Title",
+        compute="_compute_public_title",
+        store=True,
+        help="The subject as it may leave the handling queue: mail subjects, the "
+        "portal, the archive hand-over (offentlig tittel).",
+    )
+    is_anonymised = fields.Boolean(
+        string="Anonymised", readonly=True, copy=False, index=True
+    )
+    date_anonymised = fields.Datetime(string="Anonymised On", readonly=True, copy=False)
+    anonymisation_note = fields.Text(readonly=True, copy=False)
+
+    @api.depends("name", "screened_words", "is_confidential")
+    def _compute_public_title(self):
+        for inquiry in self:
+            inquiry.public_title = screen_title(
+                inquiry.name, inquiry.screened_words, inquiry.is_confidential
+            )
+
+    @api.depends("number", "name", "public_title", "is_confidential")
+    def _compute_display_name(self):
+        # The display name travels: mail subjects, record names of messages,
+        # links from other records. A confidential inquiry shows its public title.
+        for inquiry in self:
+            title = inquiry.public_title if inquiry.is_confidential else inquiry.name
+            inquiry.display_name = f"{inquiry.number} {title or ''}".strip()
+
+    def _citizen_public_title(self):
+        """The subject the portal, mail and archive code may show for
+        ``self`` (one inquiry): the public title of a confidential inquiry."""
+        self.ensure_one()
+        return self.public_title if self.is_confidential else self.name
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("screening_basis_id"):
+                vals["is_confidential"] = True
+        inquiries = super().create(vals_list)
+        inquiries._citizen_clear_restricted_contact()
+        return inquiries
+
+    def write(self, vals):
+        if vals.get("screening_basis_id"):
+            vals["is_confidential"] = True
+        result = super().write(vals)
+        if {"partner_id", "partner_email", "partner_phone"} & set(vals):
+            self._citizen_clear_restricted_contact()
+        return result
+
+    def _citizen_clear_restricted_contact(self):
+        """The contact fields copied onto an inquiry are readable by the whole
+        front desk: for a citizen whose contact is restricted, they stay empty."""
+        # Reading the neutral flag of the inquiries' citizens only.
+        restricted = self.sudo().filtered(
+            lambda i: (
+                i.partner_id.citizen_contact_restricted
+                and (i.partner_email or i.partner_phone)
+            )
+        )
+        if restricted:
+            restricted.write({"partner_email": False, "partner_phone": False})
+
+    def read(self, fields=None, load="_classic_read"):
+        result = super().read(fields, load)
+        if not self.env.su:
+            # Only members of the handling queue and supervisors get here for
+            # confidential inquiries (record rules); each read leaves a trace.
+            confidential = self.filtered("is_confidential")
+            if confidential:
+                self.env["citizen.audit.log"]._log(
+                    "view",
+                    confidential,
+                    field_names=fields or ["*"],
+                    description="Confidential inquiry viewed",
+                )
+        return result
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        confidential = self.filtered("is_confidential")
+        roots = sorted({path.split("/")[0] for path in fields_to_export})
+        if confidential:
+            self.env["citizen.audit.log"]._log(
+                "export",
+                confidential,
+                field_names=roots,
+                description="Confidential inquiry exported",
+            )
+        return result
+
+    # ------------------------------------------------------------
+    # Anonymisation (retention and erasure)
+    # ------------------------------------------------------------
+
+    def _citizen_archive_duty(self):
+        """Whether the archive law requires keeping the inquiry's documents:
+        it belongs to a case (saksmappe) of the archive."""
+        self.ensure_one()
+        return bool(self.case_id)
+
+    def _citizen_anonymise(self):
+        """Irreversibly remove the personal data of the inquiries while keeping
+        what statistics need (channel, service, queue, stage, dates,
+        resolution). Documents of inquiries under archive duty are kept, and
+        the inquiry says so. Already anonymised inquiries are left alone."""
+        # Anonymisation runs for the privacy officer and the scheduler, who
+        # may not be members of the inquiries' queues; it removes data only.
+        todo = (
+            self.sudo()
+            .with_context(active_test=False, tracking_disable=True, mail_notrack=True)
+            .filtered(lambda i: not i.is_anonymised)
+        )
+        if not todo:
+            return todo
+        now = fields.Datetime.now()
+        Message = self.env["mail.message"].sudo()
+        Attachment = self.env["ir.attachment"].sudo()
+        Tracking = self.env["mail.tracking.value"].sudo()
+        personal_fields = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search(
+                [("model", "=", self._name), ("name", "in", PERSONAL_TRACKED_FIELDS)]
+            )
+        )
+        for inquiry in todo:
+            keep = inquiry._citizen_archive_duty()
+            partner = inquiry.partner_id
+            vals = {
+                "partner_id": False,
+                "partner_name": False,
+                "partner_email": False,
+                "partner_phone": False,
+                "name": inquiry.service_id.name or self.env._("Anonymised inquiry"),
+                "screened_words": False,
+                "resolution_note": False,
+                "is_anonymised": True,
+                "date_anonymised": now,
+            }
+            if keep:
+                vals["anonymisation_note"] = self.env._(
+                    "Contact data removed. The description, messages and attachments "
+                    "are kept: they belong to archive case %(case)s, which the archive "
+                    "law requires to keep (arkivlova).",
+                    case=inquiry.case_id.name,
+                )
+            else:
+                vals["description"] = False
+                vals["anonymisation_note"] = self.env._(
+                    "Personal data removed; channel, service, queue, stage, dates and "
+                    "resolution kept for statistics."
+                )
+            inquiry.write(vals)
+            messages = Message.search(
+                [("model", "=", self._name), ("res_id", "=", inquiry.id)]
+            )
+            Tracking.search(
+                [
+                    ("mail_message_id", "in", messages.ids),
+                    ("field_id", "in", personal_fields.ids),
+                ]
+            ).unlink()
+            if not keep:
+                with_body = messages.filtered(
+                    lambda m: m.body or m.subject or m.email_from
+                )
+                with_body.write(
+                    {"body": ANONYMISED_BODY, "subject": False, "email_from": False}
+                )
+                Attachment.search(
+                    [
+                        "|",
+                        "&",
+                        ("res_model", "=", self._name),
+                        ("res_id", "=", inquiry.id),
+                        "&",
+                        ("res_model", "=", "mail.message"),
+                        ("res_id", "in", messages.ids),
+                    ]
+                ).unlink()
+                messages.attachment_ids.unlink()
+            if partner:
+                inquiry.message_unsubscribe(partner_ids=partner.ids)
+        self.env["citizen.audit.log"]._log(
+            "anonymise", todo, description="Inquiry anonymised"
+        )
+        return todo
+
+    @api.model
+    def _citizen_retention_domain(self, service):
+        limit = fields.Datetime.now() - relativedelta(months=service.retention_months)
+        return Domain.AND(
+            [
+                [("service_id", "=", service.id)],
+                [("is_closed", "=", True)],
+                [("is_anonymised", "=", False)],
+                [("date_closed", "<", limit)],
+            ]
+        )
+
+    @api.model
+    def _citizen_retention_candidates(self):
+        """Closed inquiries past their service's retention period."""
+        # The scheduler and the privacy officer see every municipality's
+        # inquiries here to apply retention; only ids and numbers come back.
+        services = (
+            self.env["citizen.service"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("retention_months", ">", 0)])
+        )
+        Inquiry = self.sudo().with_context(active_test=False)
+        result = Inquiry.browse()
+        for service in services:
+            result |= Inquiry.search(self._citizen_retention_domain(service))
+        return result
+
+    @api.model
+    def _cron_citizen_retention(self):
+        return self._citizen_retention_candidates()._citizen_anonymise()

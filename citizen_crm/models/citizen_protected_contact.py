@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+
+# The partner fields that a protected citizen's record must not hold: they are
+# kept here instead, where only privacy officers can read them.
+PROTECTED_CONTACT_FIELDS = (
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "phone",
+    "email",
+    "parent_id",
+)
+
+
+class CitizenProtectedContact(models.Model):
+    """The contact data and relations of a citizen under address protection.
+
+    Folkeregisteret hands protected addresses to consumers unfiltered, so
+    citizen_crm moves them off ``res.partner`` altogether: every generic path
+    that reads a partner (forms, lists, search, grouping, exports, display
+    names, mail headers, templates, the portal, code running with sudo) finds
+    nothing there. Only privacy officers can read this model, and each of
+    their reads is written to the audit trail.
+    """
+
+    _name = "citizen.protected.contact"
+    _description = "Protected Contact Data"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Citizen", required=True, index=True, ondelete="cascade"
+    )
+    street = fields.Char()
+    street2 = fields.Char()
+    zip = fields.Char()
+    city = fields.Char()
+    state_id = fields.Many2one("res.country.state", string="State", ondelete="restrict")
+    country_id = fields.Many2one("res.country", string="Country", ondelete="restrict")
+    phone = fields.Char()
+    email = fields.Char()
+    parent_id = fields.Many2one(
+        "res.partner", string="Related Company", ondelete="set null"
+    )
+    child_ids = fields.Many2many(
+        "res.partner",
+        "citizen_protected_contact_child_rel",
+        "contact_id",
+        "partner_id",
+        string="Related Contacts",
+        help="Contacts that were linked to the citizen when the protection applied.",
+    )
+
+    _partner_unique = models.UniqueIndex("(partner_id)")
+
+    @api.model
+    def _email_for(self, partners):
+        """{partner id: e-mail} of the given protected partners (sudo callers only)."""
+        contacts = self.search([("partner_id", "in", partners.ids)])
+        return {
+            contact.partner_id.id: contact.email
+            for contact in contacts
+            if contact.email
+        }
+
+    def read(self, fields=None, load="_classic_read"):
+        result = super().read(fields, load)
+        if not self.env.su and self:
+            self.env["citizen.audit.log"]._log(
+                "view",
+                self.partner_id,
+                field_names=fields or PROTECTED_CONTACT_FIELDS,
+                description="Protected contact data read",
+            )
+        return result
+
+    def write(self, vals):
+        result = super().write(vals)
+        if not self.env.su:
+            self.env["citizen.audit.log"]._log(
+                "change",
+                self.partner_id,
+                field_names=list(vals),
+                description="Protected contact data changed",
+            )
+        return result

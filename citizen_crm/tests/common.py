@@ -1,0 +1,287 @@
+"""Shared fixtures for the citizen_crm tests.
+
+Two municipalities (companies), each with a front-line queue (servicetorg) and
+back-office queues, one user per role and a handful of citizens, cases and
+inquiries. Everything is created once per test class; tests run in a savepoint.
+"""
+
+import datetime
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+from ..models import national_id as nid
+
+# The context keys mail's own tests use to create fixtures quickly: no
+# creation message, no tracking, no password reset mail.
+MAIL_FAST_CONTEXT = {
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
+
+FRONTDESK = "citizen_crm.group_frontdesk"
+CASEWORKER = "citizen_crm.group_caseworker"
+SUPERVISOR = "citizen_crm.group_supervisor"
+PRIVACY = "citizen_crm.group_privacy_officer"
+
+
+def synthetic_id(birthdate, start=100, kind=nid.KIND_FNR, k1_remainder=0):
+    """A valid synthetic (Tenor) identity number: month + 80, never a real person."""
+    for individual in range(start, 1000):
+        number = nid.generate(
+            birthdate,
+            individual,
+            kind=kind,
+            synthetic=True,
+            k1_remainder=k1_remainder,
+        )
+        if number and nid.is_valid(number):
+            return number
+    raise AssertionError("no valid identity number for this date")
+
+
+class CitizenCrmCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env(context=dict(cls.env.context, **MAIL_FAST_CONTEXT))
+        cls.channel_counter = cls.env.ref("citizen_crm.channel_counter")
+        cls.channel_phone = cls.env.ref("citizen_crm.channel_phone")
+        cls.channel_letter = cls.env.ref("citizen_crm.channel_letter")
+        cls.channel_email = cls.env.ref("citizen_crm.channel_email")
+        cls.stage_new = cls.env.ref("citizen_crm.stage_new")
+        cls.stage_in_progress = cls.env.ref("citizen_crm.stage_in_progress")
+        cls.stage_waiting = cls.env.ref("citizen_crm.stage_waiting")
+        cls.stage_closed = cls.env.ref("citizen_crm.stage_closed")
+
+        # Two municipalities sharing one database.
+        cls.company_a, cls.company_b = env["res.company"].create(
+            [{"name": "Testvik kommune"}, {"name": "Prøvdal kommune"}]
+        )
+
+        # Users: one per role, all in municipality A unless named _b.
+        def user(login, groups, company=cls.company_a, **kwargs):
+            return new_test_user(
+                env,
+                login=login,
+                groups=groups,
+                company_id=company.id,
+                company_ids=[Command.set(company.ids)],
+                context=MAIL_FAST_CONTEXT,
+                **kwargs,
+            )
+
+        cls.user_frontdesk = user("tst_frontdesk", f"base.group_user,{FRONTDESK}")
+        cls.user_caseworker = user("tst_caseworker", f"base.group_user,{CASEWORKER}")
+        cls.user_caseworker_other = user(
+            "tst_caseworker_other", f"base.group_user,{CASEWORKER}"
+        )
+        cls.user_supervisor = user("tst_supervisor", f"base.group_user,{SUPERVISOR}")
+        cls.user_privacy = user("tst_privacy", f"base.group_user,{PRIVACY}")
+        cls.user_employee = user("tst_employee", "base.group_user")
+        cls.user_portal = user("tst_portal", "base.group_portal")
+        cls.user_public = user("tst_public", "base.group_public")
+        cls.user_frontdesk_b = user(
+            "tst_frontdesk_b", f"base.group_user,{FRONTDESK}", company=cls.company_b
+        )
+        cls.user_supervisor_b = user(
+            "tst_supervisor_b", f"base.group_user,{SUPERVISOR}", company=cls.company_b
+        )
+
+        # Queues: the servicetorg (front line) and back-office departments.
+        Queue = env["citizen.queue"]
+        cls.queue_front_a = Queue.create(
+            {
+                "name": "Servicetorg Testvik",
+                "code": "STORG",
+                "queue_type": "front_line",
+                "company_id": cls.company_a.id,
+                "alias_name": "tst-servicetorg-a",
+                "member_ids": [Command.set(cls.user_frontdesk.ids)],
+                "supervisor_id": cls.user_supervisor.id,
+            }
+        )
+        cls.queue_building_a = Queue.create(
+            {
+                "name": "Byggesak Testvik",
+                "code": "BYGG",
+                "queue_type": "back_office",
+                "company_id": cls.company_a.id,
+                "alias_name": "tst-byggesak-a",
+                "member_ids": [Command.set(cls.user_caseworker.ids)],
+            }
+        )
+        cls.queue_health_a = Queue.create(
+            {
+                "name": "Helse Testvik",
+                "code": "HELSE",
+                "queue_type": "back_office",
+                "company_id": cls.company_a.id,
+                "member_ids": [Command.set(cls.user_caseworker_other.ids)],
+            }
+        )
+        cls.queue_front_b = Queue.create(
+            {
+                "name": "Servicetorg Prøvdal",
+                "code": "STORG",
+                "queue_type": "front_line",
+                "company_id": cls.company_b.id,
+                "member_ids": [Command.set(cls.user_frontdesk_b.ids)],
+            }
+        )
+        cls.queue_building_b = Queue.create(
+            {
+                "name": "Byggesak Prøvdal",
+                "code": "BYGG",
+                "queue_type": "back_office",
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.company_a.citizen_default_queue_id = cls.queue_front_a
+        cls.company_b.citizen_default_queue_id = cls.queue_front_b
+
+        # Service catalogue.
+        Service = env["citizen.service"]
+        cls.los_building = cls.env.ref("citizen_crm.los_bygg_og_eiendom")
+        cls.service_building = Service.create(
+            {
+                "name": "Byggesøknad",
+                "company_id": cls.company_a.id,
+                "queue_id": cls.queue_building_a.id,
+                "los_theme_id": cls.los_building.id,
+                "target_resolution_days": 21,
+            }
+        )
+        cls.service_waste = Service.create(
+            {
+                "name": "Renovasjon",
+                "company_id": cls.company_a.id,
+                "target_resolution_days": 5,
+            }
+        )
+        cls.service_b = Service.create(
+            {"name": "Byggesøknad Prøvdal", "company_id": cls.company_b.id}
+        )
+
+        # Citizens: synthetic identity numbers, shared by both municipalities.
+        cls.nid_ola = synthetic_id(datetime.date(1986, 10, 15))
+        cls.nid_kari = synthetic_id(datetime.date(1990, 2, 28))
+        Partner = env["res.partner"]
+        cls.citizen_ola = Partner.create(
+            {
+                "name": "Ola Nordmann",
+                "is_citizen": True,
+                "national_id": cls.nid_ola,
+                "phone": "+47 912 34 567",
+                "email": "ola.nordmann@example.com",
+            }
+        )
+        cls.citizen_kari = Partner.create(
+            {
+                "name": "Kari Nordmann",
+                "is_citizen": True,
+                "national_id": cls.nid_kari,
+                "phone": "+47 413 22 110",
+            }
+        )
+
+        cls.case_a = env["citizen.case"].create(
+            {
+                "name": "2026/1234",
+                "title": "Tilbygg garasje",
+                "partner_id": cls.citizen_ola.id,
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.case_b = env["citizen.case"].create(
+            {"name": "2026/77", "title": "Bruksendring", "company_id": cls.company_b.id}
+        )
+
+        # Inquiries, registered by the system (OdooBot), not by the test users.
+        Inquiry = env["citizen.inquiry"]
+        cls.inquiry_front = Inquiry.create(
+            {
+                "name": "Spørsmål om eiendomsskatt",
+                "partner_id": cls.citizen_ola.id,
+                "channel_id": cls.channel_phone.id,
+                "company_id": cls.company_a.id,
+                "queue_id": cls.queue_front_a.id,
+            }
+        )
+        cls.inquiry_building = Inquiry.create(
+            {
+                "name": "Byggesøknad garasje",
+                "partner_id": cls.citizen_ola.id,
+                "channel_id": cls.channel_email.id,
+                "service_id": cls.service_building.id,
+                "company_id": cls.company_a.id,
+                "queue_id": cls.queue_building_a.id,
+            }
+        )
+        cls.inquiry_health = Inquiry.create(
+            {
+                "name": "Hjemmetjenester",
+                "partner_id": cls.citizen_kari.id,
+                "channel_id": cls.channel_letter.id,
+                "company_id": cls.company_a.id,
+                "queue_id": cls.queue_health_a.id,
+            }
+        )
+        cls.inquiry_health_assigned = Inquiry.create(
+            {
+                "name": "Hjemmetjenester, søknad",
+                "partner_id": cls.citizen_kari.id,
+                "channel_id": cls.channel_letter.id,
+                "company_id": cls.company_a.id,
+                "queue_id": cls.queue_health_a.id,
+                "user_id": cls.user_caseworker.id,
+            }
+        )
+        cls.inquiry_building_confidential = Inquiry.create(
+            {
+                "name": "Nabotvist (taushetsplikt)",
+                "partner_id": cls.citizen_kari.id,
+                "channel_id": cls.channel_letter.id,
+                "company_id": cls.company_a.id,
+                "queue_id": cls.queue_building_a.id,
+                "is_confidential": True,
+            }
+        )
+        cls.inquiry_health_confidential = Inquiry.create(
+            {
+                "name": "Helseopplysninger",
+                "partner_id": cls.citizen_kari.id,
+                "channel_id": cls.channel_phone.id,
+                "company_id": cls.company_a.id,
+                "queue_id": cls.queue_health_a.id,
+                "is_confidential": True,
+            }
+        )
+        cls.inquiry_b = Inquiry.create(
+            {
+                "name": "Byggesøknad Prøvdal",
+                "partner_id": cls.citizen_ola.id,
+                "channel_id": cls.channel_counter.id,
+                "company_id": cls.company_b.id,
+                "queue_id": cls.queue_building_b.id,
+            }
+        )
+        cls.inquiries_a = (
+            cls.inquiry_front
+            | cls.inquiry_building
+            | cls.inquiry_health
+            | cls.inquiry_health_assigned
+            | cls.inquiry_building_confidential
+            | cls.inquiry_health_confidential
+        )
+        # Creation discards tracking until the transaction's pre-commit: run
+        # it now, so that what the tests change is tracked.
+        env.flush_all()
+        env.cr.precommit.run()
+
+    def flush_tracking(self):
+        """Tracking values and followers are written in a pre-commit hook."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()

@@ -1,0 +1,133 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged, users
+
+from .privacy_common import PrivacyCase, synthetic_number
+
+
+@tagged("post_install", "-at_install")
+class TestIdentityNumber(PrivacyCase):
+    @users("privacy_frontdesk", "privacy_caseworker", "privacy_supervisor")
+    def test_full_number_unreadable_outside_privacy_officers(self):
+        partner = self.env["res.partner"].browse(self.plain.id)
+        with self.assertRaises(AccessError):
+            partner.read(["national_id"])
+        with self.assertRaises(AccessError):
+            partner.export_data(["national_id"])
+        with self.assertRaises(AccessError):
+            self.env["res.partner"]._read_group([], ["national_id"], ["__count"])
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].search([("national_id", "=like", "0207%")])
+        data = partner.read(["national_id_masked", "display_name"])
+        self.assertEqual(data[0]["national_id_masked"], self.plain_number[:6] + "*****")
+        self.assertNoFullNumber(data, self.plain_number)
+
+    @users("privacy_frontdesk", "privacy_caseworker", "privacy_supervisor")
+    def test_form_and_list_show_the_masked_number(self):
+        form = Form(self.env["res.partner"].browse(self.plain.id))
+        self.assertEqual(form.national_id_masked, self.plain_number[:6] + "*****")
+        lists = self.env["res.partner"].web_search_read(
+            [("is_citizen", "=", True)], {"display_name": {}, "national_id_masked": {}}
+        )
+        self.assertNoFullNumber(lists, self.plain_number)
+        self.assertNoFullNumber(lists, self.secret_number)
+
+    @users("privacy_frontdesk")
+    def test_search_by_full_number_finds_without_revealing(self):
+        Partner = self.env["res.partner"]
+        results = Partner.name_search(self.plain_number)
+        self.assertEqual([r[0] for r in results], [self.plain.id])
+        self.assertNoFullNumber(results, self.plain_number)
+        found = Partner.web_search_read(
+            [("national_id_masked", "=", self.plain_number)],
+            {"display_name": {}, "national_id_masked": {}},
+        )
+        self.assertEqual(found["length"], 1)
+        self.assertNoFullNumber(found, self.plain_number)
+        # A partial number finds nothing: no enumeration.
+        self.assertFalse(
+            Partner.search([("national_id_masked", "ilike", self.plain_number[:6])])
+        )
+        self.assertFalse(Partner.name_search(self.plain_number[:8]))
+        entries = (
+            self.env["citizen.audit.log"]
+            .sudo()
+            .search([("action", "=", "search"), ("user_id", "=", self.frontdesk.id)])
+        )
+        self.assertTrue(entries)
+        self.assertEqual(entries.partner_id, self.plain)
+        self.assertNoFullNumber(entries.read(), self.plain_number)
+
+    @users("privacy_frontdesk")
+    def test_export_of_masked_number(self):
+        rows = (
+            self.env["res.partner"]
+            .browse(self.plain.id)
+            .export_data(["name", "national_id_masked"])
+        )
+        self.assertNoFullNumber(rows, self.plain_number)
+
+    def test_mail_template_cannot_render_the_number(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Number leak",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "{{ object.national_id_masked }}",
+                "body_html": "<p><t t-out='object.national_id'/></p>",
+            }
+        )
+        partner = self.plain.with_user(self.frontdesk)
+        # The rendering fails on the field access (wrapped in a UserError by
+        # the renderer) and the error does not quote the number.
+        with self.assertRaisesRegex((AccessError, UserError), "national_id") as caught:
+            template.with_user(self.frontdesk)._render_field("body_html", partner.ids)
+        self.assertNoFullNumber(str(caught.exception), self.plain_number)
+        subject = template.with_user(self.frontdesk)._render_field(
+            "subject", partner.ids
+        )
+        self.assertEqual(subject[self.plain.id], self.plain_number[:6] + "*****")
+
+    def test_tracking_never_holds_the_number(self):
+        # Records created in this transaction are not tracked until it commits.
+        self.flush_tracking()
+        partner = self.plain.with_context(mail_notrack=False, tracking_disable=False)
+        new_number = synthetic_number(1977, 11, 5)
+        # Registering through the masked field (partner managers may write).
+        partner.with_user(self.officer).write({"national_id_masked": new_number})
+        partner.sudo().write(
+            {"national_id": synthetic_number(1966, 1, 9), "name": "Ola Endret"}
+        )
+        self.flush_tracking()
+        values = (
+            self.env["mail.tracking.value"]
+            .search(
+                [
+                    ("mail_message_id.model", "=", "res.partner"),
+                    ("mail_message_id.res_id", "=", partner.id),
+                ]
+            )
+            .read(["old_value_char", "new_value_char", "field_id"])
+        )
+        self.assertTrue(values, "the name change is tracked: tracking is on")
+        for number in (self.plain_number, new_number, synthetic_number(1966, 1, 9)):
+            self.assertNoFullNumber(values, number)
+            self.assertNoFullNumber(values, number[:6] + "*****")
+        changes = self.env["citizen.audit.log"].search(
+            [
+                ("partner_id", "=", partner.id),
+                ("action", "=", "change"),
+                ("field_names", "=", "national_id"),
+            ]
+        )
+        self.assertIn(self.officer, changes.user_id)
+
+    @users("privacy_officer")
+    def test_officer_sees_the_number_and_is_audited(self):
+        partner = self.env["res.partner"].browse(self.plain.id)
+        data = partner.read(["national_id"])
+        self.assertEqual(data[0]["national_id"], self.plain_number)
+        partner.export_data(["name", "national_id"])
+        entries = self.env["citizen.audit.log"].search(
+            [("partner_id", "=", partner.id), ("user_id", "=", self.officer.id)]
+        )
+        self.assertEqual(set(entries.mapped("action")), {"view", "export"})
+        self.assertNoFullNumber(entries.read(), self.plain_number)

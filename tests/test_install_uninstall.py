@@ -1,0 +1,216 @@
+"""citizen_crm uninstalls cleanly and installs again.
+
+Runs on a copy of the test database that bin/test installed (it exports
+CITIZEN_CRM_ODOO_CONF, CITIZEN_CRM_ODOO_BIN, CITIZEN_CRM_TEST_DB and the
+PGHOST/PGPORT/PGUSER of the cluster), so the database the addon tests use is
+left alone.
+"""
+
+import configparser
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TABLES = [
+    "citizen_inquiry",
+    "citizen_queue",
+    "citizen_queue_member_rel",
+    "citizen_inquiry_stage",
+    "citizen_channel",
+    "citizen_service",
+    "citizen_los_theme",
+    "citizen_case",
+    "citizen_inquiry_close",
+    "citizen_inquiry_forward",
+]
+PARTNER_COLUMNS = [
+    "is_citizen",
+    "national_id",
+    "national_id_kind",
+    "address_protection",
+    "krr_reserved",
+    "preferred_language",
+    "preferred_channel_id",
+]
+
+UNINSTALL_SCRIPT = """
+module = env["ir.module.module"].search([("name", "=", "citizen_crm")])
+assert module.state == "installed", module.state
+module.button_immediate_uninstall()
+print("CITIZEN_CRM_UNINSTALLED")
+"""
+
+
+def _env(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run this test through bin/test")
+    return value
+
+
+@pytest.fixture(scope="module")
+def odoo_setup():
+    conf = _env("CITIZEN_CRM_ODOO_CONF")
+    parser = configparser.ConfigParser()
+    parser.read(conf)
+    return {
+        "conf": conf,
+        "bin": _env("CITIZEN_CRM_ODOO_BIN"),
+        "source": _env("CITIZEN_CRM_TEST_DB"),
+        "data_dir": Path(parser["options"]["data_dir"]),
+    }
+
+
+def _run(args, **kwargs):
+    return subprocess.run(
+        args, check=True, capture_output=True, text=True, timeout=240, **kwargs
+    )
+
+
+def _sql(db, query):
+    result = _run(["psql", "-X", "-q", "-tA", "-d", db, "-c", query])
+    return result.stdout.strip()
+
+
+def _odoo(setup, db, *args, **kwargs):
+    return _run(
+        [
+            sys.executable,
+            setup["bin"],
+            *args,
+            "-c",
+            setup["conf"],
+            "-d",
+            db,
+            "--no-http",
+            "--log-level=warn",
+        ],
+        **kwargs,
+    )
+
+
+@pytest.fixture(scope="module")
+def database_copy(odoo_setup):
+    source = odoo_setup["source"]
+    copy = f"{source}_uninstall"
+    filestore = odoo_setup["data_dir"] / "filestore"
+    _run(["dropdb", "--if-exists", copy])
+    try:
+        _run(["createdb", "-T", source, copy])
+    except subprocess.CalledProcessError:
+        # The test session itself holds a connection on the source database,
+        # which a template copy does not allow: dump and restore instead.
+        _run(["dropdb", "--if-exists", copy])
+        _run(["createdb", copy])
+        dump = subprocess.Popen(
+            ["pg_dump", "--no-owner", source], stdout=subprocess.PIPE
+        )
+        try:
+            _run(
+                ["psql", "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-d", copy],
+                stdin=dump.stdout,
+            )
+        finally:
+            dump.stdout.close()
+            assert dump.wait() == 0, "pg_dump failed"
+    if (filestore / source).is_dir():
+        shutil.copytree(filestore / source, filestore / copy, dirs_exist_ok=True)
+    try:
+        yield copy
+    finally:
+        subprocess.run(["dropdb", "--if-exists", copy], check=False)
+        shutil.rmtree(filestore / copy, ignore_errors=True)
+
+
+def _state(db):
+    return _sql(db, "SELECT state FROM ir_module_module WHERE name = 'citizen_crm'")
+
+
+def _existing_tables(db):
+    names = ",".join(f"'{table}'" for table in TABLES)
+    rows = _sql(
+        db,
+        "SELECT table_name FROM information_schema.tables "
+        f"WHERE table_schema = 'public' AND table_name IN ({names})",
+    )
+    return set(rows.split())
+
+
+def _partner_columns(db):
+    names = ",".join(f"'{column}'" for column in PARTNER_COLUMNS)
+    rows = _sql(
+        db,
+        "SELECT column_name FROM information_schema.columns "
+        f"WHERE table_name = 'res_partner' AND column_name IN ({names})",
+    )
+    return set(rows.split())
+
+
+def test_uninstall_and_reinstall(odoo_setup, database_copy):
+    db = database_copy
+    assert _state(db) == "installed"
+    assert _existing_tables(db) == set(TABLES)
+    assert _partner_columns(db) == set(PARTNER_COLUMNS)
+
+    result = _odoo(odoo_setup, db, "shell", input=UNINSTALL_SCRIPT)
+    assert "CITIZEN_CRM_UNINSTALLED" in result.stdout, result.stdout + result.stderr
+
+    assert _state(db) == "uninstalled"
+    assert _existing_tables(db) == set()
+    assert _partner_columns(db) == set()
+    assert (
+        _sql(
+            db,
+            "SELECT count(*) FROM information_schema.columns WHERE "
+            "table_name = 'res_company' AND column_name = 'citizen_default_queue_id'",
+        )
+        == "0"
+    )
+    assert _sql(db, "SELECT count(*) FROM ir_model WHERE model LIKE 'citizen.%'") == "0"
+    assert (
+        _sql(
+            db,
+            "SELECT count(*) FROM ir_model_fields WHERE model LIKE 'citizen.%' "
+            "OR name IN ('national_id', 'national_id_masked', 'is_citizen')",
+        )
+        == "0"
+    )
+    assert (
+        _sql(db, "SELECT count(*) FROM ir_model_data WHERE module = 'citizen_crm'")
+        == "0"
+    )
+    assert (
+        _sql(db, "SELECT count(*) FROM mail_alias WHERE alias_name = 'servicetorg'")
+        == "0"
+    )
+    assert (
+        _sql(
+            db,
+            "SELECT count(*) FROM mail_message_subtype "
+            "WHERE res_model = 'citizen.inquiry'",
+        )
+        == "0"
+    )
+
+    _odoo(odoo_setup, db, "-i", "citizen_crm", "--stop-after-init")
+
+    assert _state(db) == "installed"
+    assert _existing_tables(db) == set(TABLES)
+    assert _partner_columns(db) == set(PARTNER_COLUMNS)
+    # The data and the post-install hook ran again.
+    assert (
+        _sql(
+            db,
+            "SELECT count(*) FROM res_company c JOIN citizen_queue q "
+            "ON q.id = c.citizen_default_queue_id WHERE q.code = 'STORG'",
+        )
+        == "1"
+    )
+    assert (
+        _sql(db, "SELECT count(*) FROM mail_alias WHERE alias_name = 'servicetorg'")
+        == "1"
+    )
