@@ -162,20 +162,25 @@ class CitizenInquiry(models.Model):
     def _citizen_find_by_email(self, email, company):
         """Citizens of the municipality with exactly this address (at most
         two: enough to know whether the match is unique)."""
+        Partner = self.env["res.partner"]
         if not email:
-            return self.env["res.partner"]
+            return Partner
         # sudo: the exact address comes from the mail; only the match is used
-        return (
-            self.env["res.partner"]
-            .sudo()
-            .search(
-                [
-                    ("email_normalized", "=", email),
-                    ("is_citizen", "=", True),
-                    ("company_id", "in", [company.id, False]),
-                ],
-                limit=2,
-            )
+        citizens = Partner.sudo().search(
+            [
+                ("email_normalized", "=", email),
+                ("is_citizen", "=", True),
+                ("company_id", "in", [company.id, False]),
+            ],
+            limit=2,
+        )
+        if citizens:
+            return citizens
+        # A protected citizen's address is kept in the privacy vault; the
+        # sender knows their own address, so the match reveals nothing.
+        protected = Partner._citizen_find_protected_by_email(email)
+        return protected.filtered(
+            lambda partner: partner.company_id in (company, company.browse())
         )
 
     @api.model
@@ -331,6 +336,9 @@ class CitizenInquiry(models.Model):
         silent."""
         self.ensure_one()
         reason = self._citizen_mail_automated_reason(msg_dict)
+        if not reason and self.partner_id._citizen_is_protected():
+            # only the privacy officer writes to them
+            reason = "citizen under contact restriction"
         if self.date_acknowledged or reason:
             if reason:
                 _logger.info(

@@ -373,6 +373,21 @@ class TestMailAcknowledgement(CitizenMailCase):
                 self.assertFalse(mails)
                 self.assertFalse(inquiry.date_acknowledged)
 
+    def test_no_acknowledgement_to_a_citizen_under_contact_restriction(self):
+        # the address moves to the privacy vault
+        self.citizen.sudo().citizen_contact_via_officer = True
+        self.assertFalse(self.citizen.email)
+        inquiry, mails = self._ack_for(self.build_mail(), "kari.nordmann@example.no")
+        self.assertEqual(inquiry.partner_id, self.citizen, "matched in the vault")
+        self.assertFalse(inquiry.partner_email)
+        self.assertFalse(mails, "only the privacy officer writes to them")
+        self.assertFalse(inquiry.date_acknowledged)
+        self.assertFalse(
+            self.env["citizen.audit.log"]
+            .sudo()
+            .search([("action", "=", "mail_blocked")])
+        )
+
     def test_auto_submitted_no_is_answered(self):
         _inquiry, mails = self._ack_for(
             self.build_mail(headers={"Auto-Submitted": "no"}), self.citizen.email

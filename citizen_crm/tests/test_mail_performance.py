@@ -8,8 +8,8 @@ from .common_mail import CitizenMailCase
 # measured on Odoo 19 Community with citizen_crm alone (no other app hooking
 # into mail.thread). They include routing, the loop guard, the citizen match,
 # the inquiry, the posted mail and the acknowledgement (a queued mail.mail).
-NEW_MAIL_FROM_CITIZEN = 68
-NEW_MAIL_FROM_UNKNOWN = 67
+NEW_MAIL_FROM_CITIZEN = 70
+NEW_MAIL_FROM_UNKNOWN = 68
 REPLY = 32
 
 
