@@ -132,18 +132,17 @@ class CitizenInquiry(models.Model):
                 defaults["needs_partner_match"] = True
                 if msg_dict.get("author_id") in citizens.ids:
                     msg_dict["author_id"] = False
-        service = self.env["citizen.service"].browse(values.get("service_id"))
-        if not service.target_resolution_days:
-            # Without a service there is no target yet: promise the default.
-            defaults["date_deadline"] = date_received + timedelta(
-                days=self._citizen_answer_days()
-            )
         defaults.update(values)
         # mail.thread copies email_from into the primary e-mail field: give it
         # the bare address (the name is kept apart), or nothing when the
         # citizen's own contact data apply.
         parent_dict = dict(msg_dict, email_from=False if len(citizens) == 1 else sender)
         inquiry = super().message_new(parent_dict, custom_values=defaults)
+        if not inquiry.date_deadline:
+            # No target from the service yet: promise the default answer time.
+            inquiry.date_deadline = inquiry.date_received + timedelta(
+                days=self._citizen_answer_days()
+            )
         record_inquiries(inquiry.ids)
         inquiry._citizen_log_partial_reading()
         inquiry._citizen_send_acknowledgement(msg_dict)
