@@ -35,3 +35,9 @@ from . import res_company_privacy
 from . import mail_thread
 from . import mail_mail
 from . import mail_message
+from . import mail_thread_gateway
+from . import citizen_inquiry_mail
+from . import citizen_inquiry_counter
+from . import citizen_mail_dead_letter
+from . import res_partner_mail
+from . import res_config_settings_mail

@@ -413,6 +413,7 @@ class CitizenInquiry(models.Model):
             inquiry.message_post(
                 body=self.env._("Inquiry reopened."),
                 subtype_xmlid="citizen_crm.mt_inquiry_reopened",
+                partner_ids=inquiry.user_id.partner_id.ids,
             )
         return True
 

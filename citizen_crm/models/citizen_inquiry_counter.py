@@ -1,0 +1,48 @@
+from odoo import api, fields, models
+
+
+class CitizenInquiry(models.Model):
+    _inherit = "citizen.inquiry"
+
+    letter_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "citizen_inquiry_letter_attachment_rel",
+        "inquiry_id",
+        "attachment_id",
+        string="Documents",
+        copy=False,
+        help="Scanned letter or documents handed in, attached at registration.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        inquiries = super().create(vals_list)
+        inquiries.filtered("letter_attachment_ids")._citizen_link_letter_attachments()
+        return inquiries
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "letter_attachment_ids" in vals:
+            self._citizen_link_letter_attachments()
+        return res
+
+    def _citizen_link_letter_attachments(self):
+        """Move the documents uploaded in the counter form (not yet linked to a
+        record) onto the inquiry, and log them in its history."""
+        for inquiry in self:
+            pending = inquiry.letter_attachment_ids.filtered(
+                lambda attachment: (
+                    attachment.res_model in (False, self._name)
+                    and not attachment.res_id
+                    and attachment.create_uid == self.env.user
+                )
+            )
+            if not pending:
+                continue
+            # sudo: only attachments this user just uploaded for an inquiry
+            # they are registering are moved onto it.
+            pending.sudo().write({"res_model": self._name, "res_id": inquiry.id})
+            inquiry._message_log(
+                body=self.env._("Documents registered with the inquiry."),
+                attachment_ids=pending.ids,
+            )

@@ -1,0 +1,446 @@
+"""The mail gateway side of inquiries: intake from a queue alias, replies,
+acknowledgement, reply-to and loop guard."""
+
+import logging
+import re
+from datetime import timedelta
+
+import pytz
+from babel.dates import format_date
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools.mail import (
+    email_normalize,
+    formataddr,
+    generate_tracking_message_id,
+    parse_contact_from_email,
+    unfold_references,
+)
+
+from .mail_thread_gateway import ACK_MESSAGE_ID_MARKER, record_inquiries
+
+_logger = logging.getLogger(__name__)
+
+# Inquiry numbers look like HEN-2026-00042 (prefix, year, counter).
+NUMBER_RE = re.compile(r"\b[A-Z]{2,6}-\d{4}-\d{3,}\b")
+NO_REPLY_LOCALPART_RE = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|ikke[-_.]?svar|mailer[-_.]?daemon"
+    r"|postmaster|bounces?)([-+_.].*)?$",
+    re.IGNORECASE,
+)
+SUBJECT_MAX = 200
+DEFAULT_ANSWER_DAYS = 14
+# Date headers further off than this are not believed.
+DATE_HEADER_PAST = timedelta(days=30)
+DATE_HEADER_FUTURE = timedelta(hours=1)
+ACK_TEMPLATES = {
+    "nb": "citizen_crm.mail_template_inquiry_ack_nb",
+    "nn": "citizen_crm.mail_template_inquiry_ack_nn",
+    "en": "citizen_crm.mail_template_inquiry_ack_en",
+}
+ACK_LOCALES = {"nb": "nb", "nn": "nn", "en": "en_GB"}
+# Northern Sami speakers get Bokmål until a Sami text exists; other
+# languages get English.
+PREFERRED_LANGUAGE_ACK = {
+    "nb": "nb",
+    "nn": "nn",
+    "en": "en",
+    "sme": "nb",
+    "other": "en",
+}
+
+
+class CitizenInquiry(models.Model):
+    _inherit = "citizen.inquiry"
+
+    needs_partner_match = fields.Boolean(
+        string="Needs Citizen Match",
+        compute="_compute_needs_partner_match",
+        store=True,
+        readonly=False,
+        copy=False,
+        tracking=True,
+        help="Several citizens share the sender's e-mail address, so none was "
+        "chosen: link the right citizen by hand.",
+    )
+    partner_email_normalized = fields.Char(
+        string="Normalized Contact E-mail",
+        compute="_compute_partner_email_normalized",
+        store=True,
+    )
+    date_acknowledged = fields.Datetime(
+        string="Acknowledged",
+        readonly=True,
+        copy=False,
+        help="When the automatic acknowledgement of receipt was sent.",
+    )
+
+    # The mail gateway's loop guard counts the inquiries created from one
+    # address in the last hours (see _detect_loop_sender_domain).
+    _partner_email_recent_idx = models.Index("(partner_email_normalized, create_date)")
+
+    @api.depends("partner_id")
+    def _compute_needs_partner_match(self):
+        for inquiry in self:
+            inquiry.needs_partner_match = bool(
+                not inquiry.partner_id and inquiry.needs_partner_match
+            )
+
+    @api.depends("partner_email")
+    def _compute_partner_email_normalized(self):
+        for inquiry in self:
+            inquiry.partner_email_normalized = (
+                email_normalize(inquiry.partner_email or "") or False
+            )
+
+    # ------------------------------------------------------------
+    # Mail gateway: new mail and replies
+    # ------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        # The gateway user (OdooBot) must not become the assignee.
+        self = self.with_context(default_user_id=False)
+        values = dict(custom_values or {})
+        contact_name, sender = parse_contact_from_email(
+            msg_dict.get("email_from") or ""
+        )
+        company = (
+            self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        )
+        citizens = self._citizen_find_by_email(sender, company)
+        date_received = self._citizen_mail_date(msg_dict.get("date"))
+        defaults = {
+            "name": self._citizen_mail_subject(msg_dict.get("subject")),
+            "description": msg_dict.get("body"),
+            "channel_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                "citizen_crm.channel_email"
+            ),
+            "date_received": date_received,
+        }
+        if len(citizens) == 1:
+            defaults["partner_id"] = citizens.id
+            msg_dict["author_id"] = citizens.id
+        else:
+            defaults["partner_name"] = contact_name or False
+            defaults["partner_email"] = sender or msg_dict.get("email_from") or False
+            if citizens:
+                # Several citizens share the address: choose none, not even
+                # as author of the message.
+                defaults["needs_partner_match"] = True
+                if msg_dict.get("author_id") in citizens.ids:
+                    msg_dict["author_id"] = False
+        defaults.update(values)
+        # mail.thread copies email_from into the primary e-mail field: give it
+        # the bare address (the name is kept apart), or nothing when the
+        # citizen's own contact data apply.
+        parent_dict = dict(msg_dict, email_from=False if len(citizens) == 1 else sender)
+        inquiry = super().message_new(parent_dict, custom_values=defaults)
+        if not inquiry.date_deadline:
+            # No target from the service yet: promise the default answer time.
+            inquiry.date_deadline = inquiry.date_received + timedelta(
+                days=self._citizen_answer_days()
+            )
+        record_inquiries(inquiry.ids)
+        inquiry._citizen_log_partial_reading()
+        inquiry._citizen_send_acknowledgement(msg_dict)
+        return inquiry
+
+    def message_update(self, msg_dict, update_vals=None):
+        record_inquiries(self.ids)
+        if not self._citizen_mail_automated_reason(msg_dict, reopening=True):
+            # The citizen came back; automated mail (out-of-office...) does not
+            # reopen an answered inquiry.
+            self.filtered("is_closed").action_reopen()
+        self._citizen_log_partial_reading()
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    @api.model
+    def _citizen_find_by_email(self, email, company):
+        """Citizens of the municipality with exactly this address (at most
+        two: enough to know whether the match is unique)."""
+        Partner = self.env["res.partner"]
+        if not email:
+            return Partner
+        # sudo: the exact address comes from the mail; only the match is used
+        citizens = Partner.sudo().search(
+            [
+                ("email_normalized", "=", email),
+                ("is_citizen", "=", True),
+                ("company_id", "in", [company.id, False]),
+            ],
+            limit=2,
+        )
+        if citizens:
+            return citizens
+        # A protected citizen's address is kept in the privacy vault; the
+        # sender knows their own address, so the match reveals nothing.
+        protected = Partner._citizen_find_protected_by_email(email)
+        return protected.filtered(
+            lambda partner: partner.company_id in (company, company.browse())
+        )
+
+    @api.model
+    def _citizen_mail_subject(self, subject):
+        subject = " ".join((subject or "").split())
+        if not subject:
+            return self.env._("No Subject")
+        if len(subject) > SUBJECT_MAX:
+            return subject[: SUBJECT_MAX - 1].rstrip() + "…"
+        return subject
+
+    @api.model
+    def _citizen_mail_date(self, date_header):
+        """The Date header, unless it lies (far past or future): then now."""
+        now = fields.Datetime.now()
+        try:
+            date = fields.Datetime.to_datetime(date_header) if date_header else None
+        except ValueError:
+            date = None
+        if not date or not now - DATE_HEADER_PAST <= date <= now + DATE_HEADER_FUTURE:
+            return now
+        return date
+
+    @api.model
+    def _citizen_answer_days(self):
+        # sudo: technical setting of the mail gateway
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("citizen_crm.mail_answer_days", DEFAULT_ANSWER_DAYS)
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return DEFAULT_ANSWER_DAYS
+
+    def _citizen_log_partial_reading(self):
+        reasons = self.env.context.get("citizen_mail_partial")
+        if not reasons:
+            return
+        body = self.env._(
+            "This e-mail could only be read in part (%(reasons)s). The original "
+            "message is attached to it as original_email.eml.",
+            reasons=", ".join(reasons),
+        )
+        for inquiry in self:
+            inquiry._message_log(body=body)
+
+    # ------------------------------------------------------------
+    # Routing: the inquiry number in the subject
+    # ------------------------------------------------------------
+
+    @api.model
+    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
+        """A reply without usable In-Reply-To/References headers but with the
+        inquiry number in the subject lands in that inquiry, provided it comes
+        from the inquiry's contact address: numbers are easy to guess."""
+        if route[0] == self._name and not route[1]:
+            inquiry = self._citizen_find_from_subject(message_dict, route[2])
+            if inquiry:
+                _logger.info(
+                    "Routing mail with Message-Id %s to inquiry %s by the number "
+                    "in its subject.",
+                    message_dict.get("message_id"),
+                    inquiry.id,
+                )
+                route = (route[0], inquiry.id, *route[2:])
+        return super()._routing_check_route(
+            message, message_dict, route, raise_exception=raise_exception
+        )
+
+    @api.model
+    def _citizen_find_from_subject(self, message_dict, custom_values):
+        numbers = NUMBER_RE.findall(message_dict.get("subject") or "")[:5]
+        sender = email_normalize(message_dict.get("email_from") or "")
+        if not numbers or not sender:
+            return self.browse()
+        domain = Domain("number", "in", numbers) & Domain(
+            "partner_email_normalized", "=", sender
+        )
+        company_id = (custom_values or {}).get("company_id")
+        if company_id:
+            domain &= Domain("company_id", "=", company_id)
+        # sudo: the gateway routes by number; only the inquiry id is used
+        return self.sudo().search(domain, order="id desc", limit=1)
+
+    # ------------------------------------------------------------
+    # Acknowledgement of receipt
+    # ------------------------------------------------------------
+
+    def _citizen_mail_automated_reason(self, msg_dict, reopening=False):
+        """Why the incoming mail must not be answered automatically (or, when
+        ``reopening``, must not reopen an answered inquiry), or False."""
+        reason = self.env.context.get(
+            "citizen_mail_automated" if reopening else "citizen_mail_no_autoreply"
+        )
+        if reason:
+            return reason
+        sender = email_normalize(msg_dict.get("email_from") or "")
+        if not sender:
+            return "no readable sender"
+        if NO_REPLY_LOCALPART_RE.match(sender.split("@", 1)[0]):
+            return "no-reply sender"
+        if reopening:
+            return False
+        references = unfold_references(
+            f"{msg_dict.get('references') or ''} {msg_dict.get('in_reply_to') or ''}"
+        )
+        if any(ACK_MESSAGE_ID_MARKER in reference for reference in references):
+            return "reply to an acknowledgement"
+        # sudo: alias domains are configuration; only mail from one of our
+        # domains can come from one of our addresses (a queue, the catchall)
+        domains = self.env["mail.alias.domain"].sudo().search([])
+        if sender.split("@", 1)[1] in domains.mapped("name") and domains._find_aliases(
+            [sender]
+        ):
+            return "sent by one of our own addresses"
+        return False
+
+    def _citizen_ack_language(self):
+        self.ensure_one()
+        if self.partner_id.preferred_language:
+            return PREFERRED_LANGUAGE_ACK.get(self.partner_id.preferred_language, "nb")
+        return self.env.context.get("citizen_mail_lang") or "nb"
+
+    def _citizen_ack_render_context(self, language):
+        self.ensure_one()
+        deadline = self.date_deadline or self.date_received
+        timezone = pytz.timezone(self.company_id.partner_id.tz or "Europe/Oslo")
+        local_date = pytz.utc.localize(deadline).astimezone(timezone).date()
+        return {
+            "answer_date": format_date(
+                local_date, format="long", locale=ACK_LOCALES[language]
+            ),
+            "municipality": self.company_id.name,
+            "queue_name": self.queue_id.name,
+        }
+
+    def _citizen_ack_email_from(self):
+        self.ensure_one()
+        alias_email = self.queue_id.alias_email
+        if alias_email and "@" in alias_email:
+            return formataddr(
+                (f"{self.company_id.name} - {self.queue_id.name}", alias_email)
+            )
+        return self.company_id.email_formatted or False
+
+    def _citizen_send_acknowledgement(self, msg_dict):
+        """One acknowledgement per new inquiry, in the citizen's language,
+        with the inquiry number and the expected answer date only: no subject
+        or text echoed from the mail (it may hold an identity number), no
+        citizen data. Marked Auto-Submitted so that auto-responders stay
+        silent."""
+        self.ensure_one()
+        reason = self._citizen_mail_automated_reason(msg_dict)
+        if not reason and self.partner_id._citizen_is_protected():
+            # only the privacy officer writes to them
+            reason = "citizen under contact restriction"
+        if self.date_acknowledged or reason:
+            if reason:
+                _logger.info(
+                    "No acknowledgement for inquiry %s: %s", self.number, reason
+                )
+            return False
+        sender = email_normalize(msg_dict.get("email_from") or "")
+        language = self._citizen_ack_language()
+        template = self.env["mail.template"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(ACK_TEMPLATES[language])
+        )
+        if not template:
+            _logger.warning("Acknowledgement template %s is missing.", language)
+            return False
+        render_context = self._citizen_ack_render_context(language)
+        subject = template._render_field(
+            "subject", self.ids, add_context=render_context
+        )
+        body = template._render_field("body_html", self.ids, add_context=render_context)
+        recipients = {}
+        if self.partner_id and self.partner_id.email_normalized == sender:
+            recipients["partner_ids"] = self.partner_id.ids
+        else:
+            recipients["outgoing_email_to"] = sender
+        self.message_post(
+            body=Markup(body[self.id]),
+            subject=subject[self.id],
+            message_type="auto_comment",
+            subtype_xmlid="mail.mt_comment",
+            # No author partner: Odoo would ping the author of the message a
+            # reply answers, i.e. mail the municipality on every reply.
+            author_id=False,
+            email_from=self._citizen_ack_email_from(),
+            message_id=generate_tracking_message_id(ACK_MESSAGE_ID_MARKER),
+            email_layout_xmlid="mail.mail_notification_light",
+            mail_headers={
+                "Auto-Submitted": "auto-replied",
+                "X-Auto-Response-Suppress": "All",
+            },
+            notify_skip_followers=True,
+            force_record_name=self.number,
+            # through the mail queue: the fetcher does not wait for SMTP
+            force_send=False,
+            **recipients,
+        )
+        self.date_acknowledged = fields.Datetime.now()
+        return True
+
+    # ------------------------------------------------------------
+    # Answers, recipients, loop guard
+    # ------------------------------------------------------------
+
+    def _notify_get_reply_to(self, default=None, author_id=False):
+        """Replies go to the queue's mailbox."""
+        # sudo: the queue's alias is configuration, read to address the reply
+        aliases = self.sudo().queue_id._notify_get_reply_to(
+            default=default, author_id=author_id
+        )
+        res = {inquiry.id: aliases.get(inquiry.queue_id.id) for inquiry in self}
+        leftover = self.filtered(lambda inquiry: not res.get(inquiry.id))
+        if leftover:
+            res.update(
+                super(CitizenInquiry, leftover)._notify_get_reply_to(
+                    default=default, author_id=author_id
+                )
+            )
+        return res
+
+    def _message_get_suggested_recipients_batch(self, *args, **kwargs):
+        """When several citizens share the contact address, suggest the
+        address alone: Odoo would link it to one of them at random."""
+        suggested = super()._message_get_suggested_recipients_batch(*args, **kwargs)
+        for inquiry in self.filtered("needs_partner_match"):
+            for recipient in suggested.get(inquiry.id, []):
+                if (
+                    recipient.get("partner_id")
+                    and recipient.get("email") == inquiry.partner_email_normalized
+                ):
+                    recipient.update(
+                        partner_id=False,
+                        name=inquiry.partner_name or False,
+                        create_values={},
+                    )
+        return suggested
+
+    def _message_post_after_hook(self, message, msg_values):
+        """A message sent to the citizen by staff is the first response."""
+        if (
+            msg_values.get("message_type") == "comment"
+            and msg_values.get("subtype_id")
+            == self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+            and self.env.user._is_internal()
+        ):
+            unanswered = self.filtered(lambda inquiry: not inquiry.date_first_response)
+            if unanswered:
+                unanswered.date_first_response = message.date or fields.Datetime.now()
+        return super()._message_post_after_hook(message, msg_values)
+
+    @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        """Same query as Odoo's (recent inquiries from this sender), on the
+        normalized address: an equality served by _partner_email_recent_idx
+        instead of an unindexable ILIKE '%address%'."""
+        if not email_from_normalized:
+            return []
+        return [("partner_email_normalized", "=", email_from_normalized)]

@@ -1,0 +1,328 @@
+import base64
+import email
+import email.header
+import email.policy
+import logging
+import re
+from ast import literal_eval
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools.mail import unfold_references
+
+from .mail_thread_gateway import INQUIRY_MODEL, collect_inquiries
+
+_logger = logging.getLogger(__name__)
+
+REASONS = [
+    ("too_large", "Too large"),
+    ("timeout", "Took too long to process"),
+    ("unreadable", "Unreadable"),
+    ("failed", "Processing failed"),
+]
+
+STATES = [
+    ("new", "To Handle"),
+    ("retried", "Processed on Retry"),
+    ("resolved", "Resolved"),
+]
+
+DEFAULT_MAX_SIZE_MB = 25
+DEFAULT_TIME_BUDGET_S = 60.0
+# Address-like tokens in recipient headers: enough to recognise our own
+# aliases when the message cannot be parsed at all.
+ADDRESS_RE = re.compile(r"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
+RECIPIENT_HEADERS = (
+    "To",
+    "Cc",
+    "Delivered-To",
+    "X-Original-To",
+    "Resent-To",
+    "Envelope-To",
+)
+
+
+class CitizenMailDeadLetter(models.Model):
+    """An incoming e-mail for citizen_crm that could not be turned into an
+    inquiry. The raw message is kept, so that staff can retry it after a fix
+    or handle it by hand: no citizen mail is lost."""
+
+    _name = "citizen.mail.dead.letter"
+    _description = "Unprocessed E-mail"
+    _inherit = ["mail.thread"]
+    _order = "date_received desc, id desc"
+    _rec_name = "subject"
+    _check_company_auto = True
+
+    subject = fields.Char(readonly=True)
+    email_from = fields.Char(string="From", readonly=True)
+    message_id = fields.Char(string="Message-Id", readonly=True, index="btree_not_null")
+    date_received = fields.Datetime(
+        string="Received", required=True, readonly=True, default=fields.Datetime.now
+    )
+    reason = fields.Selection(REASONS, required=True, readonly=True, index=True)
+    error_message = fields.Text(string="Error", readonly=True)
+    raw_message = fields.Binary(
+        string="Original Message", attachment=True, readonly=True, copy=False
+    )
+    raw_filename = fields.Char(readonly=True)
+    raw_size = fields.Integer(string="Size (bytes)", readonly=True)
+    model = fields.Char(
+        string="Fallback Model",
+        readonly=True,
+        help="Model given by the incoming mail server, used again on retry.",
+    )
+    state = fields.Selection(
+        STATES, required=True, default="new", index=True, tracking=True, readonly=True
+    )
+    retry_count = fields.Integer(readonly=True)
+    inquiry_id = fields.Many2one(
+        "citizen.inquiry",
+        string="Inquiry",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+    )
+    queue_id = fields.Many2one(
+        "citizen.queue", string="Queue", readonly=True, check_company=True
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Municipality",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+
+    # ------------------------------------------------------------
+    # Settings
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_max_size(self):
+        """Size cap in bytes (0: no cap)."""
+        # sudo: reading a technical setting of the mail gateway
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("citizen_crm.mail_max_size_mb", DEFAULT_MAX_SIZE_MB)
+        )
+        try:
+            return int(float(value) * 1048576)
+        except (TypeError, ValueError):
+            return DEFAULT_MAX_SIZE_MB * 1048576
+
+    @api.model
+    def _get_time_budget(self):
+        """Time budget in seconds (0: none)."""
+        # sudo: reading a technical setting of the mail gateway
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("citizen_crm.mail_parse_timeout_s", DEFAULT_TIME_BUDGET_S)
+        )
+        try:
+            return max(float(value), 0.0)
+        except (TypeError, ValueError):
+            return DEFAULT_TIME_BUDGET_S
+
+    # ------------------------------------------------------------
+    # Capture
+    # ------------------------------------------------------------
+
+    @api.model
+    def _read_headers(self, raw):
+        """Headers only, with the lenient compat32 policy: they must be
+        readable even when the message is not."""
+        try:
+            head = re.split(rb"\r?\n\r?\n", raw[:262144], maxsplit=1)[0]
+            return email.message_from_bytes(head, policy=email.policy.compat32)
+        except Exception:  # no header at all is a valid answer
+            return email.message.Message()
+
+    @api.model
+    def _decode_header(self, headers, name, size=250):
+        value = headers.get(name)
+        if value is None:
+            return False
+        try:
+            text = str(email.header.make_header(email.header.decode_header(str(value))))
+        except Exception:  # undecodable: keep the raw text
+            text = str(value)
+        text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
+        return text[:size] or False
+
+    @api.model
+    def _citizen_scope(self, raw, model=None):
+        """Whether a raw message is meant for citizen_crm: None when it is not,
+        else a dict with the company and queue it is for (may be empty)."""
+        headers = self._read_headers(raw)
+        scope = {} if model == INQUIRY_MODEL else None
+        addresses = {
+            address.lower().strip(".")
+            for name in RECIPIENT_HEADERS
+            for value in (headers.get_all(name) or [])
+            for address in ADDRESS_RE.findall(str(value))
+        }
+        if addresses:
+            localparts = [address.split("@", 1)[0] for address in addresses]
+            # sudo: aliases are configuration; only their routing values are used
+            alias = (
+                self.env["mail.alias"]
+                .sudo()
+                .search(
+                    Domain("alias_model_id.model", "=", INQUIRY_MODEL)
+                    & (
+                        Domain("alias_full_name", "in", list(addresses))
+                        | (
+                            Domain("alias_name", "in", localparts)
+                            & (
+                                Domain("alias_incoming_local", "=", True)
+                                | Domain("alias_domain_id", "=", False)
+                            )
+                        )
+                    ),
+                    limit=1,
+                )
+            )
+            if alias:
+                try:
+                    defaults = literal_eval(alias.alias_defaults or "{}")
+                except (ValueError, SyntaxError):
+                    defaults = {}
+                return {
+                    "company_id": defaults.get("company_id"),
+                    "queue_id": defaults.get("queue_id"),
+                }
+        references = unfold_references(
+            f"{headers.get('References') or ''} {headers.get('In-Reply-To') or ''}"
+        )[-32:]
+        if references:
+            # sudo: only tells whether the mail replies to an inquiry
+            parent = (
+                self.env["mail.message"]
+                .sudo()
+                .search(
+                    [("message_id", "in", references), ("model", "=", INQUIRY_MODEL)],
+                    limit=1,
+                )
+            )
+            if parent:
+                # sudo: only the inquiry's company and queue are used
+                inquiry = self.env[INQUIRY_MODEL].sudo().browse(parent.res_id).exists()
+                return {
+                    "company_id": inquiry.company_id.id,
+                    "queue_id": inquiry.queue_id.id,
+                }
+        return scope
+
+    @api.model
+    def _capture(self, raw, reason, error_message, scope, model=None):
+        """Keep the raw message; when retrying, update the retried letter."""
+        letter_id = self.env.context.get("citizen_dead_letter_id")
+        # sudo: the gateway runs for everyone; dead letters are read through
+        # their own access rules.
+        DeadLetter = self.sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        if letter_id:
+            letter = DeadLetter.browse(letter_id)
+            letter.write(
+                {
+                    "reason": reason,
+                    "error_message": error_message,
+                    "retry_count": letter.retry_count + 1,
+                }
+            )
+            return False
+        headers = self._read_headers(raw)
+        message_id = self._decode_header(headers, "Message-Id", size=500)
+        if message_id and DeadLetter.search_count(
+            [("message_id", "=", message_id), ("state", "=", "new")], limit=1
+        ):
+            # fetched again (e.g. the mailbox flag was reset): kept once
+            _logger.info("Unprocessed e-mail %s is already kept.", message_id)
+            return False
+        scope = scope or {}
+        # sudo: the ids come from our alias or inquiry; checked to exist only
+        company = self.env["res.company"].sudo().browse(scope.get("company_id"))
+        queue = self.env["citizen.queue"].sudo().browse(scope.get("queue_id"))
+        company, queue = company.exists(), queue.exists()
+        DeadLetter.create(
+            {
+                "subject": self._decode_header(headers, "Subject"),
+                "email_from": self._decode_header(headers, "From"),
+                "message_id": message_id,
+                "reason": reason,
+                "error_message": error_message,
+                "raw_message": base64.b64encode(raw),
+                "raw_filename": "original_email.eml",
+                "raw_size": len(raw),
+                "model": model or False,
+                "company_id": (company or queue.company_id or self.env.company).id,
+                "queue_id": queue.id,
+            }
+        )
+        return False
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_retry(self):
+        """Run the kept message through the mail gateway again."""
+        failed = self.browse()
+        for letter in self:
+            if letter.state != "new":
+                raise UserError(self.env._("Only unprocessed e-mails can be retried."))
+            if not letter._retry():
+                failed |= letter
+        if failed:
+            message = self.env._(
+                "The e-mail could not be processed: %(error)s",
+                error=failed[0].error_message or "",
+            )
+            notification_type = "warning"
+        else:
+            message = self.env._("The e-mail was processed.")
+            notification_type = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": notification_type,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _retry(self):
+        self.ensure_one()
+        raw = base64.b64decode(self.with_context(bin_size=False).raw_message or b"")
+        retries = self.retry_count
+        with collect_inquiries() as inquiry_ids:
+            # sudo: the mail gateway runs as superuser, like the fetcher's cron;
+            # the user may see this e-mail and asked to process it.
+            self.env["mail.thread"].sudo().with_context(
+                citizen_dead_letter_id=self.id
+            ).message_process(self.model or False, raw)
+        if self.retry_count != retries:
+            self.message_post(
+                body=self.env._("Retry failed: %(error)s", error=self.error_message)
+            )
+            return False
+        inquiry = self.env[INQUIRY_MODEL].browse(inquiry_ids[-1:])
+        self.write({"state": "retried", "inquiry_id": inquiry.id})
+        return True
+
+    def action_resolve(self):
+        """Handled by hand (answered, forwarded or discarded)."""
+        self.filtered(lambda letter: letter.state == "new").write({"state": "resolved"})
+        return True
+
+    def action_reset(self):
+        self.filtered(lambda letter: letter.state == "resolved").write({"state": "new"})
+        return True

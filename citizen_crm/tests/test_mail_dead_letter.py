@@ -1,0 +1,299 @@
+import base64
+
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+from odoo.tests.common import freeze_time
+from odoo.tools import mute_logger
+
+from .common_mail import CORPUS_DIR, CitizenMailCase
+
+GATEWAY_LOGGERS = (
+    "odoo.addons.citizen_crm.models.mail_thread_gateway",
+    "odoo.addons.mail.models.mail_thread",
+)
+
+# Every corpus message and what it must become: an inquiry, an inquiry that
+# keeps the raw message because it could only be read in part, or a dead
+# letter (with its reason).
+CORPUS_EXPECTED = {
+    "bad_base64.eml": "partial",
+    "broken_boundaries.eml": "partial",
+    "deep_comment_from.eml": "partial",
+    "deep_nesting.eml": "unreadable",
+    "delivered_to_only.eml": "inquiry",
+    "empty_body.eml": "inquiry",
+    "future_date.eml": "inquiry",
+    "garbled_headers.eml": "partial",
+    "html_many_links.eml": "inquiry",
+    "html_only.eml": "inquiry",
+    "invalid_date.eml": "partial",
+    "long_subject.eml": "inquiry",
+    "lying_charset_ascii.eml": "partial",
+    "lying_charset_utf8.eml": "partial",
+    "missing_from.eml": "inquiry",
+    "missing_headers.eml": "inquiry",
+    "multipart_without_boundary.eml": "partial",
+    "nested_multipart.eml": "inquiry",
+    "no_header_separator.eml": "partial",
+    "nul_bytes.eml": "partial",
+    "odd_attachment_names.eml": "inquiry",
+    "raw_8bit_headers.eml": "partial",
+    "unknown_charset.eml": "partial",
+}
+
+
+@tagged("post_install", "-at_install", "citizen_mail")
+@freeze_time("2026-03-02 10:00:00")
+class TestMailCorpus(CitizenMailCase):
+    """Bad input never raises: it yields an inquiry or a dead letter."""
+
+    def _run_corpus_file(self, path):
+        inquiries, letters = self.inquiry_count(), self.dead_letter_count()
+        with self.mock_mail_gateway():
+            result = self.process(path.read_bytes())
+        new_inquiries = self.inquiry_count() - inquiries
+        new_letters = self.dead_letter_count() - letters
+        self.assertEqual(new_inquiries + new_letters, 1, "exactly one outcome")
+        if new_letters:
+            self.assertFalse(result)
+            letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+            self.assertEqual(
+                base64.b64decode(letter.with_context(bin_size=False).raw_message),
+                path.read_bytes(),
+                "the raw message is kept byte for byte",
+            )
+            return letter
+        inquiry = self.last_inquiry()
+        self.assertEqual(result, inquiry.id)
+        return inquiry
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_corpus(self):
+        files = sorted(CORPUS_DIR.glob("*.eml"))
+        self.assertEqual({path.name for path in files}, set(CORPUS_EXPECTED))
+        for path in files:
+            expected = CORPUS_EXPECTED[path.name]
+            with self.subTest(message=path.name):
+                record = self._run_corpus_file(path)
+                if expected in ("inquiry", "partial"):
+                    self.assertEqual(record._name, "citizen.inquiry")
+                    self.assertEqual(record.queue_id, self.queue)
+                    kept = record.message_ids.attachment_ids.filtered(
+                        lambda a: a.name == "original_email.eml"
+                    )
+                    self.assertEqual(bool(kept), expected == "partial")
+                    if kept:
+                        self.assertEqual(kept.raw, path.read_bytes())
+                        self.assertIn(
+                            "could only be read in part",
+                            "".join(record.message_ids.mapped("body")),
+                        )
+                else:
+                    self.assertEqual(record._name, "citizen.mail.dead.letter")
+                    self.assertEqual(record.reason, expected)
+                    self.assertEqual(record.state, "new")
+                    self.assertEqual(record.queue_id, self.queue)
+                    self.assertEqual(record.company_id, self.company)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_corpus_content(self):
+        def run(name):
+            return self._run_corpus_file(CORPUS_DIR / name)
+
+        html = run("html_only.eml")
+        self.assertIn("papirsøppel", html.description)
+        for text in (html.description, html.message_ids[0].body):
+            self.assertNotIn("<script", text)
+            self.assertNotIn("onload", text)
+
+        odd = run("odd_attachment_names.eml")
+        names = odd.message_ids.attachment_ids.mapped("name")
+        self.assertIn("passwd", names)
+        self.assertIn("søknad ÆØÅ fdp.exe", names, "bidi overrides are removed")
+        for name in names:
+            self.assertLessEqual(len(name), 120)
+            self.assertFalse(set(name) & set("/\\\x00\n\u202e"), name)
+
+        nested = run("nested_multipart.eml")
+        self.assertIn("Deeply nested", nested.description)
+        self.assertTrue(
+            {"inner.pdf", "forwarded.eml", "logo.png"}
+            <= set(nested.message_ids.attachment_ids.mapped("name"))
+        )
+
+        charset = run("unknown_charset.eml")
+        self.assertIn("Spørsmål om eiendomsskatt", charset.description)
+
+        nul = run("nul_bytes.eml")
+        self.assertEqual(nul.name, "Nullbyte in subject")
+
+        anonymous = run("missing_from.eml")
+        self.assertFalse(anonymous.partner_email)
+        self.assertFalse(anonymous.date_acknowledged)
+
+        comment = run("deep_comment_from.eml")
+        self.assertIn(
+            "unreadable header From removed",
+            "".join(comment.message_ids.mapped("body")),
+        )
+
+        letter = run("deep_nesting.eml")
+        self.assertEqual(letter.subject, "MIME nested 1200 levels deep")
+        self.assertEqual(letter.email_from, "Dyp Nesting <dyp.nesting@example.no>")
+        self.assertEqual(letter.message_id, "<corpus-deep-nesting@mail.example.net>")
+        self.assertIn("RecursionError", letter.error_message)
+
+
+@tagged("post_install", "-at_install", "citizen_mail")
+class TestMailDeadLetter(CitizenMailCase):
+    """Size cap, time budget and failures keep the mail as a dead letter."""
+
+    def set_param(self, key, value):
+        self.env["ir.config_parameter"].sudo().set_param(key, value)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_size_cap_then_retry(self):
+        self.set_param("citizen_crm.mail_max_size_mb", 1)
+        raw = self.build_mail(
+            subject="Tegninger til byggesøknad",
+            attachments=[("tegning.pdf", b"%PDF" + b"x" * 1500000, "application/pdf")],
+        )
+        inquiries = self.inquiry_count()
+        with self.mock_mail_gateway():
+            self.assertFalse(self.process(raw))
+        self.assertEqual(self.inquiry_count(), inquiries)
+        self.assertFalse(self._new_mails, "no acknowledgement, no bounce")
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        self.assertEqual(letter.reason, "too_large")
+        self.assertEqual(letter.subject, "Tegninger til byggesøknad")
+        self.assertEqual(letter.email_from, "Kari Nordmann <kari.nordmann@example.no>")
+        self.assertEqual(letter.raw_size, len(raw.encode()))
+        self.assertEqual(letter.queue_id, self.queue)
+        self.assertIn("over the limit of 1.0 MB", letter.error_message)
+
+        # retrying under the same limit fails again and says so
+        letter_fd = letter.with_user(self.user_frontdesk)
+        result = letter_fd.action_retry()
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertEqual(letter.state, "new")
+        self.assertEqual(letter.retry_count, 1)
+        self.assertEqual(self.dead_letter_count(), 1, "no second dead letter")
+
+        # staff raise the limit and retry
+        self.set_param("citizen_crm.mail_max_size_mb", 5)
+        with self.mock_mail_gateway():
+            result = letter_fd.action_retry()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(letter.state, "retried")
+        inquiry = letter.inquiry_id
+        self.assertEqual(inquiry.name, "Tegninger til byggesøknad")
+        self.assertEqual(inquiry.partner_id, self.citizen)
+        self.assertIn("tegning.pdf", inquiry.message_ids.attachment_ids.mapped("name"))
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_time_budget(self):
+        self.set_param("citizen_crm.mail_parse_timeout_s", 0.01)
+        raw = (CORPUS_DIR / "html_many_links.eml").read_bytes()
+        inquiries = self.inquiry_count()
+        with self.mock_mail_gateway():
+            self.assertFalse(self.process(raw))
+        self.assertEqual(self.inquiry_count(), inquiries)
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        self.assertEqual(letter.reason, "timeout")
+        self.assertIn("longer than 0.01 s", letter.error_message)
+        self.set_param("citizen_crm.mail_parse_timeout_s", 0)
+        with self.mock_mail_gateway():
+            letter.with_user(self.user_supervisor).action_retry()
+        self.assertEqual(letter.state, "retried")
+        self.assertEqual(letter.inquiry_id.name, "HTML with thousands of links")
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_processing_failure_is_kept_without_bouncing(self):
+        alias = self.queue.alias_id.sudo()
+        defaults = alias.alias_defaults
+        alias.alias_defaults = (
+            f"{{'queue_id': {self.queue.id}, 'company_id': {self.company.id}, "
+            "'service_id': 999999}"
+        )
+        with self.mock_mail_gateway():
+            self.assertFalse(self.process(self.build_mail(subject="Feil i oppsett")))
+        self.assertFalse(self._new_mails, "the citizen gets no bounce")
+        self.assertNotEqual(alias.alias_status, "invalid")
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        self.assertEqual(letter.reason, "failed")
+        self.assertEqual(letter.subject, "Feil i oppsett")
+        # the configuration is fixed, the mail is retried
+        alias.alias_defaults = defaults
+        with self.mock_mail_gateway():
+            letter.with_user(self.user_frontdesk).action_retry()
+        self.assertEqual(letter.state, "retried")
+        self.assertEqual(letter.inquiry_id.name, "Feil i oppsett")
+        self.assertTrue(letter.inquiry_id.date_acknowledged)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_failed_reply_is_kept_for_the_inquiry_queue(self):
+        with self.mock_mail_gateway():
+            inquiry = self.env["citizen.inquiry"].browse(
+                self.process(self.build_mail())
+            )
+        ack = inquiry.message_ids.filtered(lambda m: m.message_type == "auto_comment")
+        nested = (CORPUS_DIR / "deep_nesting.eml").read_bytes()
+        reply = nested.replace(
+            b"To: postmottak@test.mycompany.com",
+            b"To: saksbehandler@elsewhere.example\nIn-Reply-To: "
+            + ack.message_id.encode(),
+        )
+        self.assertFalse(self.process(reply))
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        self.assertEqual(letter.reason, "unreadable")
+        self.assertEqual(letter.queue_id, self.queue)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_mail_for_other_applications_keeps_odoo_behaviour(self):
+        nested = (CORPUS_DIR / "deep_nesting.eml").read_bytes()
+        other = nested.replace(
+            b"To: postmottak@test.mycompany.com", b"To: salg@elsewhere.example"
+        )
+        with self.assertRaises(RecursionError):
+            self.process(other)
+        with self.assertRaises(ValueError):
+            self.process(self.build_mail(to="ukjent@elsewhere.example"))
+        self.assertEqual(self.dead_letter_count(), 0)
+        # a fetcher configured for inquiries makes its mail ours
+        self.assertFalse(self.process(other, model="citizen.inquiry"))
+        self.assertEqual(self.dead_letter_count(), 1)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_refetched_mail_is_kept_once(self):
+        raw = (CORPUS_DIR / "deep_nesting.eml").read_bytes()
+        self.assertFalse(self.process(raw))
+        self.assertFalse(self.process(raw))
+        self.assertEqual(self.dead_letter_count(), 1)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_access_and_resolution(self):
+        self.process((CORPUS_DIR / "deep_nesting.eml").read_bytes())
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        DeadLetter = self.env["citizen.mail.dead.letter"]
+        self.assertEqual(DeadLetter.with_user(self.user_frontdesk).search([]), letter)
+        self.assertEqual(DeadLetter.with_user(self.user_supervisor).search([]), letter)
+        with self.assertRaises(AccessError):
+            DeadLetter.with_user(self.user_caseworker).search([])
+        frontdesk_c2 = mail_new_test_user(
+            self.env,
+            login="intake_frontdesk_c2",
+            company_id=self.company_2.id,
+            company_ids=[(6, 0, self.company_2.ids)],
+            groups="citizen_crm.group_frontdesk",
+        )
+        self.assertFalse(DeadLetter.with_user(frontdesk_c2).search([]))
+        with self.assertRaises(AccessError):
+            letter.with_user(self.user_frontdesk).unlink()
+
+        letter.with_user(self.user_frontdesk).action_resolve()
+        self.assertEqual(letter.state, "resolved")
+        letter.with_user(self.user_frontdesk).action_reset()
+        self.assertEqual(letter.state, "new")
+        letter.with_user(self.user_supervisor).unlink()
+        self.assertFalse(letter.exists())
