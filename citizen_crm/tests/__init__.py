@@ -19,3 +19,4 @@ from . import test_privacy_inquiry
 from . import test_privacy_mail
 from . import test_privacy_protection
 from . import test_privacy_portal
+from . import test_i18n
