@@ -216,20 +216,14 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     def _compute_citizen_inquiry_count(self):
-        Inquiry = self.env["citizen.inquiry"]
-        partner_ids = self.ids
-        totals = dict(
-            Inquiry._read_group(
-                [("partner_id", "in", partner_ids)], ["partner_id"], ["__count"]
-            )
-        )
-        open_counts = dict(
-            Inquiry._read_group(
-                [("partner_id", "in", partner_ids), ("is_closed", "=", False)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        # one grouped query for both counters, whatever the number of partners
+        totals, open_counts = {}, {}
+        for partner, is_closed, count in self.env["citizen.inquiry"]._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id", "is_closed"], ["__count"]
+        ):
+            totals[partner] = totals.get(partner, 0) + count
+            if not is_closed:
+                open_counts[partner] = open_counts.get(partner, 0) + count
         for partner in self:
             partner.citizen_inquiry_count = totals.get(partner, 0)
             partner.citizen_open_inquiry_count = open_counts.get(partner, 0)
