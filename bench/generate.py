@@ -148,7 +148,10 @@ def copy_rows(cur, table, columns, rows):
 def reserve_ids(cur, table, count):
     """Take ``count`` consecutive ids from the table's sequence."""
     seq = f"{table}_id_seq"
-    cur.execute(f"SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), last_value) FROM {seq}")
+    cur.execute(
+        f"SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), last_value) "
+        f"FROM {seq}"
+    )
     start = cur.fetchone()[0] + 1
     cur.execute("SELECT setval(%s, %s)", (seq, start + count))
     return start
@@ -173,7 +176,9 @@ class Generator:
     def load_shape(self):
         env = self.env
         self.company_id = env.company.id
-        self.user_ids = env["res.users"].search([("share", "=", False), ("id", ">", 2)]).ids
+        self.user_ids = (
+            env["res.users"].search([("share", "=", False), ("id", ">", 2)]).ids
+        )
         self.comment_subtype = env.ref("mail.mt_comment").id
         self.note_subtype = env.ref("mail.mt_note").id
 
@@ -214,7 +219,9 @@ class Generator:
         last_day = datetime.date(2010, 12, 31).toordinal()
         while len(result) < count:
             birthdate = datetime.date.fromordinal(rng.randint(first_day, last_day))
-            individual = rng.randint(0, 499) if birthdate.year < 2000 else rng.randint(500, 999)
+            individual = (
+                rng.randint(0, 499) if birthdate.year < 2000 else rng.randint(500, 999)
+            )
             number = nid.generate(birthdate, individual, synthetic=True)
             if number and number not in seen:
                 seen.add(number)
@@ -251,9 +258,12 @@ class Generator:
                 "number": number,
                 "birthdate": birthdate,
                 "protection": weighted(
-                    rng, [("ugradert", 985), ("fortrolig", 10), ("strengt_fortrolig", 5)]
+                    rng,
+                    [("ugradert", 985), ("fortrolig", 10), ("strengt_fortrolig", 5)],
                 ),
-                "language": weighted(rng, [("nb", 85), ("nn", 8), ("en", 5), ("sme", 2)]),
+                "language": weighted(
+                    rng, [("nb", 85), ("nn", 8), ("en", 5), ("sme", 2)]
+                ),
                 "krr_reserved": rng.random() < 0.05,
             }
             row = [
@@ -294,7 +304,8 @@ class Generator:
         date_closed = None
         if closed:
             date_closed = min(
-                received + datetime.timedelta(days=rng.random() * 20, hours=rng.random() * 8),
+                received
+                + datetime.timedelta(days=rng.random() * 20, hours=rng.random() * 8),
                 self.now,
             )
         return received, closed, date_closed
@@ -324,7 +335,9 @@ class Generator:
                         cur, "res_partner", columns, self.partner_rows(start, citizens)
                     )
                     conn.commit()
-                    _logger.info("%d partners in %s", citizens, datetime.datetime.now() - started)
+                    _logger.info(
+                        "%d partners in %s", citizens, datetime.datetime.now() - started
+                    )
                 cur.execute(
                     "SELECT MIN(id), MAX(id) FROM res_partner WHERE partner_share "
                     "AND email LIKE '%%@innbygger.example.no'"
@@ -333,14 +346,22 @@ class Generator:
                 self.partner_range = (low, high) if low else None
                 if self.partner_range:
                     cur.execute(
-                        "SELECT id, name, email FROM res_partner WHERE id BETWEEN %s AND %s",
+                        "SELECT id, name, email FROM res_partner "
+                        "WHERE id BETWEEN %s AND %s",
                         self.partner_range,
                     )
-                    self.partners = {pid: (name, email) for pid, name, email in cur.fetchall()}
+                    self.partners = {
+                        pid: (name, email) for pid, name, email in cur.fetchall()
+                    }
                 if records:
                     self.generate_records(cur, records)
                     conn.commit()
-                for table in ("res_partner", self.record_table, "mail_message", "mail_followers"):
+                for table in (
+                    "res_partner",
+                    self.record_table,
+                    "mail_message",
+                    "mail_followers",
+                ):
                     cur.execute(f"ANALYZE {table}")
                 conn.commit()
                 _logger.info("generated in %s", datetime.datetime.now() - started)
@@ -443,7 +464,11 @@ class Generator:
             name, email = self.partners[partner_id]
             return partner_id, name, email
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        email = f"ukjent.{rng.randint(1, 10**9)}@example.org" if rng.random() < 0.5 else None
+        email = (
+            f"ukjent.{rng.randint(1, 10**9)}@example.org"
+            if rng.random() < 0.5
+            else None
+        )
         return None, name, email
 
     def body(self, subject, name):
@@ -513,19 +538,39 @@ class CitizenGenerator(Generator):
         ]
         self.email_channel = channel["email"]
         queues = env["citizen.queue"].search([], order="sequence, id")
-        front = queues.filtered(lambda q: q.queue_type == "front_line")[:1] or queues[:1]
+        front = (
+            queues.filtered(lambda q: q.queue_type == "front_line")[:1] or queues[:1]
+        )
         others = queues - front
-        self.queues = [(front.id, 60)] + [(q.id, 40 / max(len(others), 1)) for q in others]
+        self.queues = [(front.id, 60)] + [
+            (q.id, 40 / max(len(others), 1)) for q in others
+        ]
         stages = env["citizen.inquiry.stage"].search([])
         self.closed_stage = stages.filtered("is_closed")[:1].id
         open_stages = stages.filtered(lambda s: not s.is_closed).sorted("sequence")
-        self.open_stages = [(s.id, w) for s, w in zip(open_stages, (40, 40, 20, 10), strict=False)]
+        self.open_stages = [
+            (s.id, w) for s, w in zip(open_stages, (40, 40, 20, 10), strict=False)
+        ]
         self.services = [
-            (s.id, s.los_theme_id.id or None, s.target_resolution_days, s.name, s.queue_id.id)
+            (
+                s.id,
+                s.los_theme_id.id or None,
+                s.target_resolution_days,
+                s.name,
+                s.queue_id.id,
+            )
             for s in env["citizen.service"].search([])
         ]
-        self.sequence = env["ir.sequence"].sudo().search(
-            [("code", "=", "citizen.inquiry"), ("company_id", "=", self.company_id)], limit=1
+        self.sequence = (
+            env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "citizen.inquiry"),
+                    ("company_id", "=", self.company_id),
+                ],
+                limit=1,
+            )
         )
 
     def partner_extra_columns(self):
@@ -551,7 +596,9 @@ class CitizenGenerator(Generator):
         ]
 
     def existing_national_ids(self):
-        self.env.cr.execute("SELECT national_id FROM res_partner WHERE national_id IS NOT NULL")
+        self.env.cr.execute(
+            "SELECT national_id FROM res_partner WHERE national_id IS NOT NULL"
+        )
         return {row[0] for row in self.env.cr.fetchall()}
 
     def number_counters(self, cur):
@@ -568,13 +615,19 @@ class CitizenGenerator(Generator):
         year = received.year
         numbers[year] = numbers.get(year, 0) + 1
         partner_id, name, email = self.contact(rng)
-        service = rng.choice(self.services) if self.services and rng.random() < 0.85 else None
+        service = (
+            rng.choice(self.services) if self.services and rng.random() < 0.85 else None
+        )
         channel = weighted(rng, self.channels)
         queue = weighted(rng, self.queues)
         if service and service[4] and rng.random() < 0.3:
             queue = service[4]
         subject = service[3] if service and rng.random() < 0.5 else rng.choice(SUBJECTS)
-        deadline = received + datetime.timedelta(days=service[2]) if service and service[2] else None
+        deadline = (
+            received + datetime.timedelta(days=service[2])
+            if service and service[2]
+            else None
+        )
         resolution = None
         if closed:
             resolution = weighted(
@@ -588,7 +641,9 @@ class CitizenGenerator(Generator):
                 ],
             )
         stage = self.closed_stage if closed else weighted(rng, self.open_stages)
-        user = rng.choice(self.user_ids) if self.user_ids and rng.random() < 0.7 else None
+        user = (
+            rng.choice(self.user_ids) if self.user_ids and rng.random() < 0.7 else None
+        )
         body = self.body(subject, name)
         phone = None
         if partner_id is None and rng.random() < 0.5:
@@ -625,7 +680,9 @@ class CitizenGenerator(Generator):
             received,
             date_closed or received,
         )
-        email_from = f"{name} <{email}>" if email and channel == self.email_channel else None
+        email_from = (
+            f"{name} <{email}>" if email and channel == self.email_channel else None
+        )
         return row, (partner_id, received, subject, body, email_from)
 
     def fix_numbers(self, numbers):
@@ -698,17 +755,26 @@ class HelpdeskGenerator(Generator):
         ]
         self.email_channel = channel["Email"]
         teams = env["helpdesk.ticket.team"].search([], order="sequence, id")
-        self.queues = [(teams[0].id, 60)] + [(t.id, 40 / max(len(teams) - 1, 1)) for t in teams[1:]]
+        self.queues = [(teams[0].id, 60)] + [
+            (t.id, 40 / max(len(teams) - 1, 1)) for t in teams[1:]
+        ]
         stages = env["helpdesk.ticket.stage"].search([], order="sequence, id")
         closed = stages.filtered("closed")
-        self.closed_stages = [(s.id, w) for s, w in zip(closed, (85, 10, 5), strict=False)]
+        self.closed_stages = [
+            (s.id, w) for s, w in zip(closed, (85, 10, 5), strict=False)
+        ]
         open_stages = stages - closed
         self.open_stages = [
-            (s.id, w, s.unattended) for s, w in zip(open_stages, (40, 40, 20, 10), strict=False)
+            (s.id, w, s.unattended)
+            for s, w in zip(open_stages, (40, 40, 20, 10), strict=False)
         ]
-        self.categories = [(c.id, c.name) for c in env["helpdesk.ticket.category"].search([])]
-        self.sequence = env["ir.sequence"].sudo().search(
-            [("code", "=", "helpdesk.ticket.sequence")], limit=1
+        self.categories = [
+            (c.id, c.name) for c in env["helpdesk.ticket.category"].search([])
+        ]
+        self.sequence = (
+            env["ir.sequence"]
+            .sudo()
+            .search([("code", "=", "helpdesk.ticket.sequence")], limit=1)
         )
 
     def partner_extra_columns(self):
@@ -724,7 +790,10 @@ class HelpdeskGenerator(Generator):
         return {row[0] for row in self.env.cr.fetchall()}
 
     def number_counters(self, cur):
-        cur.execute("SELECT MAX(substring(number from 3)::int) FROM helpdesk_ticket WHERE number ~ '^HT[0-9]+$'")
+        cur.execute(
+            "SELECT MAX(substring(number from 3)::int) FROM helpdesk_ticket "
+            "WHERE number ~ '^HT[0-9]+$'"
+        )
         return {"all": cur.fetchone()[0] or 0}
 
     def record_row(self, rid, numbers):
@@ -732,17 +801,25 @@ class HelpdeskGenerator(Generator):
         received, closed, date_closed = self.record_dates(rng)
         numbers["all"] += 1
         partner_id, name, email = self.contact(rng)
-        category = rng.choice(self.categories) if self.categories and rng.random() < 0.85 else None
+        category = (
+            rng.choice(self.categories)
+            if self.categories and rng.random() < 0.85
+            else None
+        )
         channel = weighted(rng, self.channels)
         team = weighted(rng, self.queues)
-        subject = category[1] if category and rng.random() < 0.5 else rng.choice(SUBJECTS)
+        subject = (
+            category[1] if category and rng.random() < 0.5 else rng.choice(SUBJECTS)
+        )
         if closed:
             stage, unattended = weighted(rng, self.closed_stages), False
         else:
             stage_id = weighted(rng, [(s[0], s[1]) for s in self.open_stages])
             stage = stage_id
             unattended = next(s[2] for s in self.open_stages if s[0] == stage_id)
-        user = rng.choice(self.user_ids) if self.user_ids and rng.random() < 0.7 else None
+        user = (
+            rng.choice(self.user_ids) if self.user_ids and rng.random() < 0.7 else None
+        )
         body = self.body(subject, name)
         row = (
             rid,
@@ -773,7 +850,9 @@ class HelpdeskGenerator(Generator):
             received,
             date_closed or received,
         )
-        email_from = f"{name} <{email}>" if email and channel == self.email_channel else None
+        email_from = (
+            f"{name} <{email}>" if email and channel == self.email_channel else None
+        )
         return row, (partner_id, received, subject, body, email_from)
 
     def fix_numbers(self, numbers):

@@ -52,7 +52,13 @@ SERVICES = [
 # The front-line staff answer the counter and the phone; caseworkers sit in
 # one back-office queue each; one supervisor/manager reads the reports.
 AGENTS = ["bench_agent1", "bench_agent2", "bench_agent3", "bench_agent4"]
-CASEWORKERS = ["bench_case1", "bench_case2", "bench_case3", "bench_case4", "bench_case5"]
+CASEWORKERS = [
+    "bench_case1",
+    "bench_case2",
+    "bench_case3",
+    "bench_case4",
+    "bench_case5",
+]
 SUPERVISOR = "bench_supervisor"
 OVERDUE_DAYS = 14  # helpdesk_mgmt has no deadline: "open for more than 14 days"
 
@@ -109,16 +115,26 @@ class Product:
         env.company.alias_domain_id = domain
         users = self.create_users(env)
         queues = self.create_queues(env, users)
-        env["mail.alias"].search([("alias_domain_id", "=", False)]).alias_domain_id = domain
+        env["mail.alias"].search(
+            [("alias_domain_id", "=", False)]
+        ).alias_domain_id = domain
         self.create_services(env, queues)
         env.cr.commit()
 
     def create_users(self, env):
-        Users = env["res.users"].with_context(no_reset_password=True, mail_create_nolog=True)
+        Users = env["res.users"].with_context(
+            no_reset_password=True, mail_create_nolog=True
+        )
         groups = self.user_groups(env)
         users = {}
         for login in AGENTS + CASEWORKERS + [SUPERVISOR]:
-            role = "agent" if login in AGENTS else "case" if login in CASEWORKERS else "sup"
+            role = (
+                "agent"
+                if login in AGENTS
+                else "case"
+                if login in CASEWORKERS
+                else "sup"
+            )
             users[login] = Users.create(
                 {
                     "name": login.replace("bench_", "Bench ").title(),
@@ -206,7 +222,9 @@ class Product:
 
     def kanban_progress_bars(self, env):
         model = env[self.record_model]
-        return model.read_progress_bar(self.list_domain(env), "stage_id", self.progress_bar)
+        return model.read_progress_bar(
+            self.list_domain(env), "stage_id", self.progress_bar
+        )
 
     def report(self, env):
         return env[self.record_model].formatted_read_group(
@@ -222,7 +240,9 @@ class Product:
         return env[self.record_model].search_count(self.overdue_domain(env))
 
     def name_lookup(self, env, text):
-        return self.partner_model(env).web_name_search(text, {"display_name": {}}, limit=8)
+        return self.partner_model(env).web_name_search(
+            text, {"display_name": {}}, limit=8
+        )
 
     def partner_model(self, env):
         return env["res.partner"]
@@ -308,13 +328,17 @@ class CitizenProduct(Product):
                     field.type == "boolean"
                     and field.store
                     and not field.compute
-                    and name.startswith(("citizen_", "use_", "send_", "auto_", "match_"))
+                    and name.startswith(
+                        ("citizen_", "use_", "send_", "auto_", "match_")
+                    )
                     and any(word in name for word in keywords)
                 ):
                     records.write({name: True})
                     enabled.append(f"{model_name}.{name}")
         if hasattr(env["citizen.inquiry"], "message_new"):
-            enabled.append("message_new: " + type(env["citizen.inquiry"]).message_new.__module__)
+            enabled.append(
+                "message_new: " + type(env["citizen.inquiry"]).message_new.__module__
+            )
         env.cr.commit()
         return enabled
 
@@ -336,7 +360,9 @@ class CitizenProduct(Product):
         form.partner_id = partner
         form.service_id = services[index % len(services)]
         form.name = f"Counter visit {index}: {services[index % len(services)].name}"
-        form.description = "<p>Asked about the opening hours and the application form.</p>"
+        form.description = (
+            "<p>Asked about the opening hours and the application form.</p>"
+        )
         form.answered_directly = index % 2 == 0
 
     def counter_partner_values(self, env, partner, index):
@@ -420,7 +446,9 @@ class HelpdeskProduct(Product):
         return teams
 
     def create_services(self, env, queues):
-        env["helpdesk.ticket.category"].create([{"name": name} for name, _days in SERVICES])
+        env["helpdesk.ticket.category"].create(
+            [{"name": name} for name, _days in SERVICES]
+        )
 
     def enable_features(self, env):
         return ["stock helpdesk_mgmt: no deadlines, routing or acknowledgement"]
@@ -435,19 +463,22 @@ class HelpdeskProduct(Product):
         form.channel_id = env.ref("helpdesk_mgmt.helpdesk_ticket_channel_other")
         form.category_id = categories[index % len(categories)]
         form.name = f"Counter visit {index}: {categories[index % len(categories)].name}"
-        form.description = "<p>Asked about the opening hours and the application form.</p>"
+        form.description = (
+            "<p>Asked about the opening hours and the application form.</p>"
+        )
         if index % 2 == 0:
             # answered at the counter: the agent closes it in the same form
             form.stage_id = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
 
     def counter_partner_values(self, env, partner, index):
         categories = env["helpdesk.ticket.category"].search([], order="id")
+        category = categories[index % len(categories)]
         vals = {
             "partner_id": partner.id,
             "partner_name": partner.name,
             "partner_email": partner.email,
-            "category_id": categories[index % len(categories)].id,
-            "name": f"Counter visit {index}: {categories[index % len(categories)].name}",
+            "category_id": category.id,
+            "name": f"Counter visit {index}: {category.name}",
         }
         done = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         new = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
@@ -458,7 +489,10 @@ class HelpdeskProduct(Product):
         return env["helpdesk.ticket.team"].search([], order="sequence, id", limit=1)
 
     def list_domain(self, env):
-        return [("team_id", "=", self.front_queue(env).id), ("stage_id.closed", "=", False)]
+        return [
+            ("team_id", "=", self.front_queue(env).id),
+            ("stage_id.closed", "=", False),
+        ]
 
     def overdue_domain(self, env):
         limit = datetime.datetime.now() - datetime.timedelta(days=OVERDUE_DAYS)
@@ -469,7 +503,8 @@ class HelpdeskProduct(Product):
 
     def sample_identity_numbers(self, env, count):
         env.cr.execute(
-            "SELECT ref FROM res_partner WHERE ref ~ '^[0-9]{11}$' ORDER BY id LIMIT %s",
+            "SELECT ref FROM res_partner WHERE ref ~ '^[0-9]{11}$' "
+            "ORDER BY id LIMIT %s",
             (count,),
         )
         return [row[0] for row in env.cr.fetchall()]

@@ -40,15 +40,20 @@ _logger = logging.getLogger("bench")
 SMALL = 1000  # size of the "1 k" database: citizens and inquiries before the mails
 PHASES = ("intake", "counter", "large", "floor")
 HELPDESK_INSTALL_HINT = (
-    "helpdesk_mgmt (OCA) is not installed for this Python. Install it beside Odoo with:\n"
+    "helpdesk_mgmt (OCA) is not installed for this Python. "
+    "Install it beside Odoo with:\n"
     "    {python} -m pip install --no-deps odoo-addon-helpdesk-mgmt\n"
     "or run the benchmark with --skip-helpdesk."
 )
 
 
 def log(message, *args):
-    print(f"[{datetime.datetime.now():%H:%M:%S}] " + (message % args if args else message),
-          file=sys.stderr, flush=True)
+    print(
+        f"[{datetime.datetime.now():%H:%M:%S}] "
+        + (message % args if args else message),
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -64,40 +69,87 @@ def parse_args(argv):
     parser.add_argument("--odoo-conf", required=True, help=argparse.SUPPRESS)
     parser.add_argument("--odoo-bin", required=True, help=argparse.SUPPRESS)
     size = parser.add_argument_group("sizes")
-    size.add_argument("--inquiries", type=int, default=1_000_000,
-                      help="inquiries/tickets at full size (default 1,000,000)")
-    size.add_argument("--citizens", type=int, default=500_000,
-                      help="citizens/partners at full size (default 500,000)")
-    size.add_argument("--mails", type=int, default=1000,
-                      help="new e-mails per intake run (default 1,000)")
-    size.add_argument("--replies", type=int, default=300,
-                      help="replies per intake run (default 300)")
-    size.add_argument("--counter", type=int, default=100,
-                      help="one-at-a-time counter registrations (default 100)")
-    size.add_argument("--batch", type=int, default=1000,
-                      help="counter registrations in the batch create (default 1,000)")
-    size.add_argument("--runs", type=int, default=7,
-                      help="repetitions of each read measurement; the median is shown (default 7)")
-    size.add_argument("--floor", type=int, default=2000,
-                      help="single-row INSERTs for the physical floor (default 2,000)")
+    size.add_argument(
+        "--inquiries",
+        type=int,
+        default=1_000_000,
+        help="inquiries/tickets at full size (default 1,000,000)",
+    )
+    size.add_argument(
+        "--citizens",
+        type=int,
+        default=500_000,
+        help="citizens/partners at full size (default 500,000)",
+    )
+    size.add_argument(
+        "--mails",
+        type=int,
+        default=1000,
+        help="new e-mails per intake run (default 1,000)",
+    )
+    size.add_argument(
+        "--replies", type=int, default=300, help="replies per intake run (default 300)"
+    )
+    size.add_argument(
+        "--counter",
+        type=int,
+        default=100,
+        help="one-at-a-time counter registrations (default 100)",
+    )
+    size.add_argument(
+        "--batch",
+        type=int,
+        default=1000,
+        help="counter registrations in the batch create (default 1,000)",
+    )
+    size.add_argument(
+        "--runs",
+        type=int,
+        default=7,
+        help="repetitions of each read measurement; the median is shown (default 7)",
+    )
+    size.add_argument(
+        "--floor",
+        type=int,
+        default=2000,
+        help="single-row INSERTs for the physical floor (default 2,000)",
+    )
     run = parser.add_argument_group("what to run")
-    run.add_argument("--only", default=",".join(PHASES),
-                     help=f"comma-separated phases among {', '.join(PHASES)} (default: all)")
-    run.add_argument("--skip-helpdesk", action="store_true",
-                     help="measure citizen_crm only (no helpdesk_mgmt database, no ratios)")
-    run.add_argument("--keep-db", action="store_true",
-                     help="keep bench_citizen and bench_helpdesk after the run")
-    run.add_argument("--reuse-db", action="store_true",
-                     help="reuse the databases of a previous --keep-db run instead of "
-                     "rebuilding them (implies --keep-db); data is only added")
-    run.add_argument("--db-prefix", default="bench_",
-                     help="database name prefix (default bench_)")
-    run.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
+    run.add_argument(
+        "--only",
+        default=",".join(PHASES),
+        help=f"comma-separated phases among {', '.join(PHASES)} (default: all)",
+    )
+    run.add_argument(
+        "--skip-helpdesk",
+        action="store_true",
+        help="measure citizen_crm only (no helpdesk_mgmt database, no ratios)",
+    )
+    run.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="keep bench_citizen and bench_helpdesk after the run",
+    )
+    run.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="reuse the databases of a previous --keep-db run instead of "
+        "rebuilding them (implies --keep-db); data is only added",
+    )
+    run.add_argument(
+        "--db-prefix", default="bench_", help="database name prefix (default bench_)"
+    )
+    run.add_argument(
+        "--json", metavar="PATH", help="also write the figures as JSON to PATH"
+    )
     args = parser.parse_args(argv)
     args.only = {phase.strip() for phase in args.only.split(",") if phase.strip()}
     unknown = args.only - set(PHASES)
     if unknown:
-        parser.error(f"unknown phase(s) {', '.join(sorted(unknown))}; choose among {', '.join(PHASES)}")
+        parser.error(
+            f"unknown phase(s) {', '.join(sorted(unknown))}; "
+            f"choose among {', '.join(PHASES)}"
+        )
     if args.reuse_db:
         args.keep_db = True
     return args
@@ -112,7 +164,7 @@ def helpdesk_addons_dir():
         spec = None
     if spec is None or not spec.submodule_search_locations:
         return None
-    return os.path.dirname(list(spec.submodule_search_locations)[0])
+    return os.path.dirname(next(iter(spec.submodule_search_locations)))
 
 
 def init_odoo(args, extra_addons):
@@ -199,7 +251,8 @@ def pg_settings(dbname):
                 "'random_page_cost', 'effective_cache_size')"
             )
             settings = {
-                name: f"{value}{'' if not unit else ' ' + unit}" for name, value, unit in cur.fetchall()
+                name: f"{value}{'' if not unit else ' ' + unit}"
+                for name, value, unit in cur.fetchall()
             }
             cur.execute("SHOW server_version")
             settings["server_version"] = cur.fetchone()[0]
@@ -293,7 +346,9 @@ def measure_reads(targets, plan, runs):
                 start = time.perf_counter()
                 operation(target, env)
                 env.flush_all()
-                samples[target.kind].add(time.perf_counter() - start, cr.sql_log_count - count0)
+                samples[target.kind].add(
+                    time.perf_counter() - start, cr.sql_log_count - count0
+                )
                 cr.rollback()
         for kind, sample in samples.items():
             summary = sample.summary()
@@ -352,8 +407,8 @@ def pick_senders(target, count, rng, used):
     databases hold the same generated people, so both get the same senders."""
     with target.registry.cursor() as cr:
         cr.execute(
-            "SELECT name, email FROM res_partner WHERE email LIKE '%%@innbygger.example.no' "
-            "ORDER BY id"
+            "SELECT name, email FROM res_partner "
+            "WHERE email LIKE '%%@innbygger.example.no' ORDER BY id"
         )
         candidates = [row for row in cr.fetchall() if row[1] not in used]
     rng.shuffle(candidates)
@@ -411,7 +466,8 @@ def process_mails(targets, mails):
     for target in targets:
         cr = target.registry.cursor()
         env = target.env(
-            cr, context={"fetchmail_cron_running": True, "mail_notify_force_send": False}
+            cr,
+            context={"fetchmail_cron_running": True, "mail_notify_force_send": False},
         )
         sessions[target.kind] = (cr, env["mail.thread"].sudo())
         samples[target.kind] = Sample()
@@ -423,12 +479,16 @@ def process_mails(targets, mails):
             try:
                 thread.message_process(False, mails[target.kind][index])
                 cr.commit()
-            except Exception:  # noqa: BLE001 - the fetcher logs and goes on too
-                _logger.warning("bench: a mail failed in %s", target.product.dbname, exc_info=True)
+            except Exception:
+                _logger.warning(
+                    "bench: a mail failed in %s", target.product.dbname, exc_info=True
+                )
                 cr.rollback()
                 samples[target.kind].failures += 1
                 continue
-            samples[target.kind].add(time.perf_counter() - start, cr.sql_log_count - count0)
+            samples[target.kind].add(
+                time.perf_counter() - start, cr.sql_log_count - count0
+            )
     finally:
         for cr, _thread in sessions.values():
             cr.close()
@@ -442,30 +502,40 @@ def intake(targets, args, tag, used_senders):
     stamp = int(time.time())
     for target in targets:
         rng = random.Random(f"{tag}-senders")
-        known = pick_senders(target, int(args.mails * 0.7), rng, used_senders[target.kind])
+        known = pick_senders(
+            target, int(args.mails * 0.7), rng, used_senders[target.kind]
+        )
         new, answers, sent = [], [], []
         for index in range(args.mails):
             position = index // 10 * 7 + index % 10
             if index % 10 < 7 and position < len(known):
                 name, email = known[position]
             else:
-                name, email = f"Ny Innbygger {index}", f"ny.{tag}.{stamp}.{index}@example.org"
+                name, email = (
+                    f"Ny Innbygger {index}",
+                    f"ny.{tag}.{stamp}.{index}@example.org",
+                )
             subject = f"{MAIL_SUBJECTS[index % len(MAIL_SUBJECTS)]} ({tag} {index})"
             msgid = make_msgid(f"bench-{tag}-{index}", "example.org")
             to = target.product.mailbox(index)
             new.append(build_mail(name, email, to, subject, msgid))
             sent.append((name, email, to, subject, msgid))
         step = max(1, len(sent) // max(args.replies, 1))
-        for index, (name, email, to, subject, msgid) in enumerate(sent[::step][: args.replies]):
+        for index, (name, email, to, subject, msgid) in enumerate(
+            sent[::step][: args.replies]
+        ):
             reply_id = make_msgid(f"bench-re-{tag}-{index}", "example.org")
-            answers.append(build_mail(name, email, to, f"Re: {subject}", reply_id, msgid))
+            answers.append(
+                build_mail(name, email, to, f"Re: {subject}", reply_id, msgid)
+            )
         mails[target.kind], replies[target.kind] = new, answers
     log("intake %s: %d new mails per product", tag, args.mails)
     new_results = process_mails(targets, mails)
     log("intake %s: %d replies per product", tag, len(replies[targets[0].kind]))
     reply_results = process_mails(targets, replies)
     return {
-        kind: {"new": new_results[kind], "reply": reply_results[kind]} for kind in new_results
+        kind: {"new": new_results[kind], "reply": reply_results[kind]}
+        for kind in new_results
     }
 
 
@@ -490,7 +560,9 @@ def counter(targets, args):
     the form saves."""
     from odoo.tests import Form
 
-    partner_ids = {t.kind: counter_partners(t, args.counter + args.batch) for t in targets}
+    partner_ids = {
+        t.kind: counter_partners(t, args.counter + args.batch) for t in targets
+    }
     forms = {t.kind: Sample() for t in targets}
     saves = {t.kind: Sample() for t in targets}
     log("counter: %d registrations one at a time per product", args.counter)
@@ -514,7 +586,7 @@ def counter(targets, args):
     results = {}
     for target in targets:
         log("counter: batch of %d in %s", args.batch, target.product.dbname)
-        ids = partner_ids[target.kind][args.counter:] or partner_ids[target.kind]
+        ids = partner_ids[target.kind][args.counter :] or partner_ids[target.kind]
         with target.registry.cursor() as cr:
             env = target.env(cr, target.agent_id)
             partners = list(env["res.partner"].browse(ids[: args.batch]))
@@ -554,11 +626,19 @@ def reads(targets, args):
     plan = [
         ("list", "agent", lambda t, env: t.product.list_first_page(env)),
         ("kanban", "agent", lambda t, env: t.product.kanban(env)),
-        ("kanban_progress", "agent", lambda t, env: t.product.kanban_progress_bars(env)),
+        (
+            "kanban_progress",
+            "agent",
+            lambda t, env: t.product.kanban_progress_bars(env),
+        ),
         ("report", "supervisor", lambda t, env: t.product.report(env)),
         ("overdue", "agent", lambda t, env: t.product.overdue_count(env)),
         ("queue_overview", "agent", lambda t, env: t.product.queue_overview(env)),
-        ("identity", "agent", lambda t, env: t.product.identity_lookup(env, numbers[t.kind])),
+        (
+            "identity",
+            "agent",
+            lambda t, env: t.product.identity_lookup(env, numbers[t.kind]),
+        ),
         (
             "identity_name_search",
             "agent",
@@ -567,7 +647,11 @@ def reads(targets, args):
     ]
     for fragment in NAME_FRAGMENTS:
         plan.append(
-            (f"name:{fragment}", "agent", lambda t, env, f=fragment: t.product.name_lookup(env, f))
+            (
+                f"name:{fragment}",
+                "agent",
+                lambda t, env, f=fragment: t.product.name_lookup(env, f),
+            )
         )
     results = measure_reads(targets, plan, args.runs)
     for kind_results in results.values():
@@ -594,14 +678,16 @@ def floor(dbname, count):
             cur.execute(
                 """CREATE TABLE bench_floor (
                     id serial PRIMARY KEY,
-                    company_id int, partner_id int, channel_id int, service_id int,
-                    queue_id int, stage_id int, user_id int, create_uid int, write_uid int,
+                    company_id int, partner_id int, channel_id int,
+                    service_id int, queue_id int, stage_id int, user_id int,
+                    create_uid int, write_uid int,
                     number varchar, name varchar, partner_name varchar,
                     partner_email varchar, partner_phone varchar, priority varchar,
                     resolution varchar, description text,
                     active bool, is_closed bool, is_confidential bool,
                     date_received timestamp, date_deadline timestamp,
-                    create_date timestamp, write_date timestamp, first_contact_rate float8)"""
+                    create_date timestamp, write_date timestamp,
+                    first_contact_rate float8)"""
             )
             conn.commit()
             times = []
@@ -625,7 +711,9 @@ def floor(dbname, count):
                         "Kari Nordmann",
                         "kari.nordmann@example.no",
                         "+47 912 34 567",
-                        "<p>" + MAIL_TEXT.format(subject="byggesøknad", name="Kari") + "</p>",
+                        "<p>"
+                        + MAIL_TEXT.format(subject="byggesøknad", name="Kari")
+                        + "</p>",
                     ),
                 )
                 conn.commit()
@@ -670,7 +758,11 @@ def table_rows(results, args):
 
     small, large = f"{SMALL:,}", f"{args.inquiries:,}"
     if "intake" in args.only:
-        add(f"new mail @{small}: median ms", ("intake_small", "new", "median_ms"), "ratio <= 1.0")
+        add(
+            f"new mail @{small}: median ms",
+            ("intake_small", "new", "median_ms"),
+            "ratio <= 1.0",
+        )
         add(f"new mail @{small}: p95 ms", ("intake_small", "new", "p95_ms"))
         add(f"new mail @{small}: queries", ("intake_small", "new", "queries"))
         add(f"new mail @{small}: failed", ("intake_small", "new", "failures"), "0")
@@ -684,39 +776,95 @@ def table_rows(results, args):
         add("counter form, one: queries", ("counter", "form", "queries"))
         add("counter form, save only: median ms", ("counter", "save", "median_ms"))
         add("counter form, save only: queries", ("counter", "save", "queries"), "<= 30")
-        add(f"counter batch of {args.batch:,}: per second", ("counter", "batch", "per_second"), ">= 100")
-        add(f"counter batch: queries per record", ("counter", "batch", "queries_per_record"))
+        add(
+            f"counter batch of {args.batch:,}: per second",
+            ("counter", "batch", "per_second"),
+            ">= 100",
+        )
+        add(
+            "counter batch: queries per record",
+            ("counter", "batch", "queries_per_record"),
+        )
     if "large" in args.only:
         add(f"generator: seconds to {large}", ("generate_seconds",), "minutes")
-        add(f"list first page (80) @{large}: ms", ("reads", "list", "median_ms"), "<= 150")
-        add(f"list first page: queries", ("reads", "list", "queries"))
+        add(
+            f"list first page (80) @{large}: ms",
+            ("reads", "list", "median_ms"),
+            "<= 150",
+        )
+        add("list first page: queries", ("reads", "list", "queries"))
         add(f"kanban by stage @{large}: ms", ("reads", "kanban", "median_ms"))
-        add(f"kanban progress bars @{large}: ms", ("reads", "kanban_progress", "median_ms"))
-        add(f"report queue x month @{large}: ms", ("reads", "report", "median_ms"), "<= 2000")
+        add(
+            f"kanban progress bars @{large}: ms",
+            ("reads", "kanban_progress", "median_ms"),
+        )
+        add(
+            f"report queue x month @{large}: ms",
+            ("reads", "report", "median_ms"),
+            "<= 2000",
+        )
         add(f"overdue count @{large}: ms", ("reads", "overdue", "median_ms"), "<= 200")
-        add(f"queue overview counts @{large}: ms", ("reads", "queue_overview", "median_ms"))
-        add(f"queue overview counts: queries", ("reads", "queue_overview", "queries"))
-        add(f"identity-number search @{args.citizens:,}: ms", ("reads", "identity", "median_ms"), "<= 5")
-        add("identity number typed in citizen field: ms", ("reads", "identity_name_search", "median_ms"))
-        add(f"name lookup (autocomplete) @{args.citizens:,}: ms", ("reads", "name", "median_ms"), "<= 100")
+        add(
+            f"queue overview counts @{large}: ms",
+            ("reads", "queue_overview", "median_ms"),
+        )
+        add("queue overview counts: queries", ("reads", "queue_overview", "queries"))
+        add(
+            f"identity-number search @{args.citizens:,}: ms",
+            ("reads", "identity", "median_ms"),
+            "<= 5",
+        )
+        add(
+            "identity number typed in citizen field: ms",
+            ("reads", "identity_name_search", "median_ms"),
+        )
+        add(
+            f"name lookup (autocomplete) @{args.citizens:,}: ms",
+            ("reads", "name", "median_ms"),
+            "<= 100",
+        )
         add("name lookup, slowest fragment: ms", ("reads", "name", "max_ms"))
-        add(f"new mail @{large}: median ms", ("intake_large", "new", "median_ms"), f"<= @{small}")
+        add(
+            f"new mail @{large}: median ms",
+            ("intake_large", "new", "median_ms"),
+            f"<= @{small}",
+        )
         add(f"new mail @{large}: p95 ms", ("intake_large", "new", "p95_ms"))
         add(f"new mail @{large}: queries", ("intake_large", "new", "queries"))
         add(f"new mail @{large}: failed", ("intake_large", "new", "failures"), "0")
-        add(f"reply @{large}: median ms", ("intake_large", "reply", "median_ms"), f"<= @{small}")
+        add(
+            f"reply @{large}: median ms",
+            ("intake_large", "reply", "median_ms"),
+            f"<= @{small}",
+        )
         add(f"reply @{large}: p95 ms", ("intake_large", "reply", "p95_ms"))
         add(f"reply @{large}: queries", ("intake_large", "reply", "queries"))
     floor = results.get("floor")
     if floor:
         # a property of the machine, not of a product: shown in both columns
-        rows.append(("floor: single-row INSERT+COMMIT ms", floor["median_ms"], floor["median_ms"], "machine"))
-        rows.append(("floor: INSERT+COMMIT per second", floor["per_second"], floor["per_second"], "machine"))
+        rows.append(
+            (
+                "floor: single-row INSERT+COMMIT ms",
+                floor["median_ms"],
+                floor["median_ms"],
+                "machine",
+            )
+        )
+        rows.append(
+            (
+                "floor: INSERT+COMMIT per second",
+                floor["per_second"],
+                floor["per_second"],
+                "machine",
+            )
+        )
         for key, label in (("intake_small", small), ("intake_large", large)):
             fractions = []
             for data in (c, h):
                 mail_ms = ((data.get(key) or {}).get("new") or {}).get("median_ms")
-                fractions.append(100 * floor["median_ms"] / mail_ms if mail_ms else None)
+                fractions.append(
+                    100 * floor["median_ms"] / mail_ms if mail_ms else None
+                )
             if any(fractions):
                 rows.append((f"new mail @{label}: % of floor rate", *fractions, ""))
     return rows
@@ -726,13 +874,23 @@ def print_table(results, args, header):
     rows = table_rows(results, args)
     width = max(len(r[0]) for r in rows) + 2
     out = [header, ""]
-    out.append(f"{'figure':<{width}}{'citizen_crm':>13}{'helpdesk_mgmt':>15}{'ratio':>8}  target")
+    out.append(
+        f"{'figure':<{width}}{'citizen_crm':>13}{'helpdesk_mgmt':>15}"
+        f"{'ratio':>8}  target"
+    )
     out.append("-" * (width + 13 + 15 + 8 + 10))
     for label, cval, hval, target in rows:
         ratio = "-"
-        if target != "machine" and isinstance(cval, (int, float)) and isinstance(hval, (int, float)) and hval:
+        if (
+            target != "machine"
+            and isinstance(cval, (int, float))
+            and isinstance(hval, (int, float))
+            and hval
+        ):
             ratio = f"{cval / hval:.2f}"
-        out.append(f"{label:<{width}}{fmt(cval):>13}{fmt(hval):>15}{ratio:>8}  {target}")
+        out.append(
+            f"{label:<{width}}{fmt(cval):>13}{fmt(hval):>15}{ratio:>8}  {target}"
+        )
     text = "\n".join(out)
     print(text, flush=True)
     return text
@@ -753,13 +911,15 @@ def main(argv=None):
             sys.exit(HELPDESK_INSTALL_HINT.format(python=sys.executable))
         extra.append(addons_dir)
     addons_path = init_odoo(args, extra)
-    from odoo.modules.registry import Registry
-
     from products import PRODUCTS
+
+    from odoo.modules.registry import Registry
 
     kinds = ["citizen"] if args.skip_helpdesk else ["citizen", "helpdesk"]
     products = [PRODUCTS[kind](f"{args.db_prefix}{kind}") for kind in kinds]
-    to_build = [p for p in products if not (args.reuse_db and database_exists(p.dbname))]
+    to_build = [
+        p for p in products if not (args.reuse_db and database_exists(p.dbname))
+    ]
     if to_build:
         build_databases(args, to_build, addons_path)
 
@@ -803,12 +963,14 @@ def main(argv=None):
     settings = pg_settings(products[0].dbname)
     header = "\n".join(
         [
-            f"citizen_crm / helpdesk_mgmt benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}, "
+            "citizen_crm / helpdesk_mgmt benchmark, "
+            f"{datetime.datetime.now():%Y-%m-%d %H:%M}, "
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
             f"PostgreSQL {settings.pop('server_version')}",
             "PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in sorted(settings.items())),
-            f"sizes: {args.inquiries:,} inquiries/tickets, {args.citizens:,} citizens/partners, "
-            f"{args.mails:,} mails, {args.replies:,} replies, {args.counter:,} + {args.batch:,} "
+            f"sizes: {args.inquiries:,} inquiries/tickets, "
+            f"{args.citizens:,} citizens/partners, {args.mails:,} mails, "
+            f"{args.replies:,} replies, {args.counter:,} + {args.batch:,} "
             f"counter registrations, {args.runs} runs per read",
         ]
         + [f"{kind} features: {'; '.join(items)}" for kind, items in features.items()]

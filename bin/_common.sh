@@ -79,6 +79,11 @@ start_local_cluster() {
     if [ "$(id -u)" = "0" ]; then
         id postgres >/dev/null 2>&1 || die "running as root needs a 'postgres' system user to own the PostgreSQL cluster."
         chown postgres "$PGHOST_DIR"
+        # The postgres user must reach the data folder; a project under a
+        # private home folder gets its cluster under /var/tmp instead.
+        if [ -z "${CITIZEN_CRM_PGDATA:-}" ] && ! su postgres -s /bin/sh -c "test -x '$LOCAL_DIR'" 2>/dev/null; then
+            PGDATA_DIR="/var/tmp/citizen_crm_pg_$(echo "$ROOT" | cksum | cut -d' ' -f1)"
+        fi
     fi
     if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
         echo "citizen_crm: creating a project-local PostgreSQL cluster in $PGDATA_DIR"

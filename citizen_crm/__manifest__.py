@@ -19,6 +19,7 @@
         "data/citizen_los_theme_data.xml",
         "data/citizen_queue_data.xml",
         "data/mail_message_subtype_data.xml",
+        "data/ir_config_parameter_data.xml",
         "views/citizen_inquiry_views.xml",
         "views/citizen_inquiry_counter_views.xml",
         "views/citizen_queue_views.xml",
@@ -32,6 +33,8 @@
         "wizards/citizen_inquiry_close_views.xml",
         "wizards/citizen_inquiry_forward_views.xml",
         "views/citizen_crm_menus.xml",
+        "views/citizen_inquiry_templates.xml",
+        "views/citizen_inquiry_portal_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -9,3 +9,5 @@ from . import citizen_inquiry
 from . import res_company
 from . import res_partner
 from . import res_config_settings
+from . import citizen_inquiry_portal
+from . import citizen_web_submission_log

@@ -35,7 +35,8 @@ class CitizenCase(models.Model):
     active = fields.Boolean(default=True)
 
     _name_company_unique = models.Constraint(
-        "UNIQUE(name, company_id)", "This case number already exists in the municipality."
+        "UNIQUE(name, company_id)",
+        "This case number already exists in the municipality.",
     )
 
     @api.constrains("name")
@@ -70,5 +71,8 @@ class CitizenCase(models.Model):
             "citizen_crm.citizen_inquiry_action"
         )
         action["domain"] = [("case_id", "=", self.id)]
-        action["context"] = {"default_case_id": self.id, "default_partner_id": self.partner_id.id}
+        action["context"] = {
+            "default_case_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
         return action

@@ -229,7 +229,10 @@ class CitizenInquiry(models.Model):
     @api.depends("company_id")
     def _compute_queue_id(self):
         for inquiry in self:
-            if not inquiry.queue_id or inquiry.queue_id.company_id != inquiry.company_id:
+            if (
+                not inquiry.queue_id
+                or inquiry.queue_id.company_id != inquiry.company_id
+            ):
                 inquiry.queue_id = self._get_default_queue(inquiry.company_id)
 
     @api.depends("queue_id")
@@ -247,10 +250,14 @@ class CitizenInquiry(models.Model):
     def _get_first_stage(self, queue=None, closed=False):
         domain = Domain("is_closed", "=", closed)
         if queue:
-            domain &= Domain("queue_ids", "=", False) | Domain("queue_ids", "in", queue.ids)
+            domain &= Domain("queue_ids", "=", False) | Domain(
+                "queue_ids", "in", queue.ids
+            )
         else:
             domain &= Domain("queue_ids", "=", False)
-        return self.env["citizen.inquiry.stage"].search(domain, order="sequence, id", limit=1)
+        return self.env["citizen.inquiry.stage"].search(
+            domain, order="sequence, id", limit=1
+        )
 
     @api.depends("date_received", "service_id.target_resolution_days")
     def _compute_date_deadline(self):
@@ -273,14 +280,18 @@ class CitizenInquiry(models.Model):
     @api.depends("resolution")
     def _compute_first_contact_rate(self):
         for inquiry in self:
-            inquiry.first_contact_rate = 100.0 if inquiry.resolution == "first_contact" else 0.0
+            inquiry.first_contact_rate = (
+                100.0 if inquiry.resolution == "first_contact" else 0.0
+            )
 
     @api.depends("date_deadline", "is_closed")
     def _compute_is_overdue(self):
         now = fields.Datetime.now()
         for inquiry in self:
             inquiry.is_overdue = bool(
-                not inquiry.is_closed and inquiry.date_deadline and inquiry.date_deadline < now
+                not inquiry.is_closed
+                and inquiry.date_deadline
+                and inquiry.date_deadline < now
             )
 
     def _search_is_overdue(self, operator, value):
@@ -327,7 +338,9 @@ class CitizenInquiry(models.Model):
         inquiries = super().create(vals_list)
         closed = inquiries.filtered("is_closed")
         if closed.filtered(lambda i: not i.resolution):
-            raise UserError(self.env._("Choose a resolution before closing an inquiry."))
+            raise UserError(
+                self.env._("Choose a resolution before closing an inquiry.")
+            )
         # one write for the batch, not one per inquiry
         closed.filtered(lambda i: not i.date_closed).date_closed = fields.Datetime.now()
         return inquiries
@@ -361,20 +374,25 @@ class CitizenInquiry(models.Model):
                 sequences[key] = current
         if current._name == "ir.sequence.date_range":
             # as ir.sequence._next() calls it, for the range's year in the prefix
-            return current.with_context(ir_sequence_date_range=current.date_from)._next()
+            return current.with_context(
+                ir_sequence_date_range=current.date_from
+            )._next()
         return current._next()
 
     def write(self, vals):
         if "stage_id" in vals:
             stage = self.env["citizen.inquiry.stage"].browse(vals["stage_id"])
             if stage.is_closed:
-                missing = self.filtered(lambda i: not i.resolution) if not vals.get(
-                    "resolution"
-                ) else self.browse()
+                missing = (
+                    self.filtered(lambda i: not i.resolution)
+                    if not vals.get("resolution")
+                    else self.browse()
+                )
                 if missing:
                     raise UserError(
                         self.env._(
-                            "Choose a resolution before closing the inquiry %(number)s: "
+                            "Choose a resolution before closing the inquiry "
+                            "%(number)s: "
                             "use the Close button.",
                             number=missing[0].number,
                         )
@@ -429,9 +447,7 @@ class CitizenInquiry(models.Model):
         return True
 
     def action_open_close_wizard(self):
-        return self._open_wizard(
-            "citizen.inquiry.close", self.env._("Close Inquiry")
-        )
+        return self._open_wizard("citizen.inquiry.close", self.env._("Close Inquiry"))
 
     def action_open_forward_wizard(self):
         return self._open_wizard(

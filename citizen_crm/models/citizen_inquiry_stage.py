@@ -10,7 +10,8 @@ class CitizenInquiryStage(models.Model):
     sequence = fields.Integer(default=10)
     description = fields.Text(translate=True)
     fold = fields.Boolean(
-        string="Folded in Kanban", help="Folded stages are collapsed in the kanban view."
+        string="Folded in Kanban",
+        help="Folded stages are collapsed in the kanban view.",
     )
     is_closed = fields.Boolean(
         string="Closing Stage",

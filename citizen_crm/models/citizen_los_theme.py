@@ -43,6 +43,4 @@ class CitizenLosTheme(models.Model):
     @api.constrains("parent_id")
     def _check_parent_id(self):
         if self._has_cycle():
-            raise ValidationError(
-                self.env._("A LOS theme cannot be its own ancestor.")
-            )
+            raise ValidationError(self.env._("A LOS theme cannot be its own ancestor."))

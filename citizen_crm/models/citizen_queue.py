@@ -47,7 +47,9 @@ class CitizenQueue(models.Model):
         check_company=True,
         tracking=True,
     )
-    alias_id = fields.Many2one(help="Mail sent to this address creates an inquiry in the queue.")
+    alias_id = fields.Many2one(
+        help="Mail sent to this address creates an inquiry in the queue."
+    )
     inquiry_ids = fields.One2many("citizen.inquiry", "queue_id", string="Inquiries")
     open_count = fields.Integer(compute="_compute_inquiry_counts", string="Open")
     unassigned_count = fields.Integer(
@@ -65,22 +67,17 @@ class CitizenQueue(models.Model):
     def _compute_inquiry_counts(self):
         Inquiry = self.env["citizen.inquiry"]
         base = Domain("queue_id", "in", self.ids) & Domain("is_closed", "=", False)
-        counts = {
-            queue: count
-            for queue, count in Inquiry._read_group(base, ["queue_id"], ["__count"])
-        }
-        unassigned = {
-            queue: count
-            for queue, count in Inquiry._read_group(
+        counts = dict(Inquiry._read_group(base, ["queue_id"], ["__count"]))
+        unassigned = dict(
+            Inquiry._read_group(
                 base & Domain("user_id", "=", False), ["queue_id"], ["__count"]
             )
-        }
-        overdue = {
-            queue: count
-            for queue, count in Inquiry._read_group(
+        )
+        overdue = dict(
+            Inquiry._read_group(
                 base & Inquiry._get_overdue_domain(), ["queue_id"], ["__count"]
             )
-        }
+        )
         for queue in self:
             queue.open_count = counts.get(queue, 0)
             queue.unassigned_count = unassigned.get(queue, 0)

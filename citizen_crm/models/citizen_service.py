@@ -16,7 +16,8 @@ class CitizenService(models.Model):
     description = fields.Html(
         string="Service Description",
         translate=True,
-        help="The service description (tjenestebeskrivelse) shown to staff and citizens.",
+        help="The service description (tjenestebeskrivelse) shown to staff "
+        "and citizens.",
     )
     los_theme_id = fields.Many2one(
         "citizen.los.theme", string="LOS Theme", index=True, ondelete="restrict"

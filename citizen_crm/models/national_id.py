@@ -92,9 +92,7 @@ def parse(value):
     if not number:
         raise NationalIdError("empty", "The identity number is empty.")
     if not number.isdigit():
-        raise NationalIdError(
-            "digits", "The identity number may only contain digits."
-        )
+        raise NationalIdError("digits", "The identity number may only contain digits.")
     if len(number) != 11:
         raise NationalIdError(
             "length",
@@ -151,9 +149,7 @@ def parse(value):
             raise NationalIdError(
                 "date", "The identity number has an invalid date of birth."
             )
-    elif not any(
-        _valid_date(century + year2, month, day) for century in (1900, 2000)
-    ):
+    elif not any(_valid_date(century + year2, month, day) for century in (1900, 2000)):
         # From 2032 the century is unknown; the date must exist in one of them.
         raise NationalIdError(
             "date", "The identity number has an invalid date of birth."

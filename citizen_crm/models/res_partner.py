@@ -70,7 +70,8 @@ class ResPartner(models.Model):
     )
     krr_reserved = fields.Boolean(
         string="Reserved Against Digital Contact",
-        help="The citizen is reserved in the contact register (KRR): answers go by letter.",
+        help="The citizen is reserved in the contact register (KRR): answers "
+        "go by letter.",
     )
     preferred_language = fields.Selection(PREFERRED_LANGUAGES, default="nb")
     preferred_channel_id = fields.Many2one(
@@ -121,8 +122,10 @@ class ResPartner(models.Model):
             return Domain.FALSE
         # The exact number is what the user typed: searching with it reveals
         # nothing, and only matching record ids leave the sudo environment.
-        partners = self.sudo().with_context(active_test=False)._search(
-            [("national_id", "in", numbers)]
+        partners = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._search([("national_id", "in", numbers)])
         )
         return Domain("id", "in", partners)
 
@@ -133,7 +136,9 @@ class ResPartner(models.Model):
         try:
             return nid.parse(value).number
         except nid.NationalIdError as error:
-            raise ValidationError(self._national_id_error_message(error, value)) from None
+            raise ValidationError(
+                self._national_id_error_message(error, value)
+            ) from None
 
     def _national_id_error_message(self, error, value):
         _ = self.env._

@@ -148,7 +148,9 @@ class TestPerformance(TransactionCase):
             inquiry = form.save()
         self.assertTrue(inquiry.is_closed)
         self.assertEqual(inquiry.resolution, "first_contact")
-        self.assertEqual(inquiry.channel_id, self.env.ref("citizen_crm.channel_counter"))
+        self.assertEqual(
+            inquiry.channel_id, self.env.ref("citizen_crm.channel_counter")
+        )
 
     @warmup
     def test_counter_form_save(self):
@@ -182,7 +184,9 @@ class TestPerformance(TransactionCase):
             inquiries = Inquiry.create(vals_list)
         self.assertEqual(len(set(inquiries.mapped("number"))), 10)
         self.assertEqual(len(inquiries.filtered("is_closed")), 5)
-        self.assertTrue(all(inquiries.filtered("is_closed").mapped("date_first_response")))
+        self.assertTrue(
+            all(inquiries.filtered("is_closed").mapped("date_first_response"))
+        )
 
     # ------------------------------------------------------------
     # Forward
@@ -217,7 +221,9 @@ class TestPerformance(TransactionCase):
         with self.assertQueryCount(CITIZEN_FORM):
             form = Form(citizen)
         self.assertEqual(form.citizen_inquiry_count, 6)
-        self.assertEqual(form.national_id_masked, nid.mask(self.citizens[0].sudo().national_id))
+        self.assertEqual(
+            form.national_id_masked, nid.mask(self.citizens[0].sudo().national_id)
+        )
 
     @warmup
     def test_queue_overview(self):
@@ -250,7 +256,7 @@ class TestPerformance(TransactionCase):
         count0 = self.cr.sql_log_count
         for record in records:
             for fname in fnames:
-                record[fname]  # noqa: B018 - compute for the whole recordset
+                record[fname]
         return self.cr.sql_log_count - count0
 
     def test_counters_cost_the_same_for_one_or_many(self):

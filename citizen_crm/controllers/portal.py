@@ -1,0 +1,175 @@
+"""Citizen portal: a citizen's own inquiries under /my/inquiries."""
+
+from odoo import http
+from odoo.addons.mail.controllers.attachment import AttachmentController
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import AccessError, MissingError
+from odoo.fields import Domain
+from odoo.http import request
+
+INQUIRY_HISTORY_KEY = "my_inquiries_history"
+
+
+class CitizenInquiryPortal(CustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "inquiry_count" in counters:
+            values["inquiry_count"] = self._get_my_inquiries().search_count(
+                self._get_my_inquiries_domain()
+            )
+        return values
+
+    def _get_my_inquiries(self):
+        # sudo: portal users have no rights on inquiries; every search through
+        # this recordset is limited by _get_my_inquiries_domain to the user's
+        # own non-confidential inquiries.
+        return request.env["citizen.inquiry"].sudo()
+
+    def _get_my_inquiries_domain(self):
+        return request.env["citizen.inquiry"]._get_portal_owner_domain(
+            request.env.user.partner_id
+        )
+
+    def _inquiry_get_searchbar_sortings(self):
+        _ = request.env._
+        return {
+            "date": {"label": _("Newest"), "order": "date_received desc, id desc"},
+            "number": {"label": _("Number"), "order": "number desc, id desc"},
+            "stage": {"label": _("Status"), "order": "stage_id, date_received desc"},
+        }
+
+    def _inquiry_get_searchbar_filters(self):
+        _ = request.env._
+        return {
+            "all": {"label": _("All"), "domain": []},
+            "open": {"label": _("Open"), "domain": [("is_closed", "=", False)]},
+            "closed": {"label": _("Closed"), "domain": [("is_closed", "=", True)]},
+        }
+
+    @http.route(
+        ["/my/inquiries", "/my/inquiries/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_inquiries(self, page=1, sortby=None, filterby=None, **kw):
+        values = self._prepare_portal_layout_values()
+        inquiries_sudo = self._get_my_inquiries()
+        sortings = self._inquiry_get_searchbar_sortings()
+        filters = self._inquiry_get_searchbar_filters()
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "all"
+        domain = self._get_my_inquiries_domain() & Domain(filters[filterby]["domain"])
+
+        pager = portal_pager(
+            url="/my/inquiries",
+            url_args={"sortby": sortby, "filterby": filterby},
+            total=inquiries_sudo.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        inquiries_sudo = inquiries_sudo.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session[INQUIRY_HISTORY_KEY] = inquiries_sudo.ids[:100]
+        values.update(
+            {
+                "inquiries": inquiries_sudo,
+                "page_name": "inquiry",
+                "default_url": "/my/inquiries",
+                "pager": pager,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+            }
+        )
+        return request.render("citizen_crm.portal_my_inquiries", values)
+
+    @http.route(
+        ["/my/inquiries/<int:inquiry_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_my_inquiry(self, inquiry_id, access_token=None, **kw):
+        try:
+            inquiry_sudo = self._inquiry_check_access(inquiry_id, access_token)
+        except (AccessError, MissingError):
+            return self._inquiry_not_available()
+        values = self._inquiry_get_page_view_values(inquiry_sudo, access_token, **kw)
+        return request.render("citizen_crm.portal_my_inquiry", values)
+
+    def _inquiry_check_access(self, inquiry_id, access_token=None):
+        """The inquiry, sudoed, if the visitor may see it: a valid access token
+        (the tracking link), staff read access, or a portal user who owns it.
+
+        :raise MissingError: no such inquiry
+        :raise AccessError: none of the above
+        """
+        try:
+            return self._document_check_access(
+                "citizen.inquiry", inquiry_id, access_token=access_token
+            )
+        except AccessError:
+            # Portal users have no access rights on inquiries: ownership is
+            # checked on the sudoed record with the same domain as the list.
+            inquiry_sudo = request.env["citizen.inquiry"].sudo().browse(inquiry_id)
+            if not inquiry_sudo._portal_is_owner(request.env.user.partner_id):
+                raise
+            return inquiry_sudo
+
+    def _inquiry_not_available(self):
+        """Same answer for an unknown id and a forbidden one, so that guessing
+        ids tells nothing about which inquiries exist."""
+        return request.render(
+            "citizen_crm.portal_inquiry_not_available",
+            {"page_name": "inquiry"},
+            status=404,
+        )
+
+    def _inquiry_get_page_view_values(self, inquiry_sudo, access_token, **kwargs):
+        values = {
+            "page_name": "inquiry",
+            "inquiry": inquiry_sudo,
+            # Confidential inquiries show their number, status and queue only.
+            "show_details": not inquiry_sudo.is_confidential,
+        }
+        # Anonymous visitors of a tracking link have no portal home to go back to.
+        no_breadcrumbs = request.env.user._is_public()
+        values = self._get_page_view_values(
+            inquiry_sudo,
+            access_token,
+            values,
+            INQUIRY_HISTORY_KEY,
+            no_breadcrumbs,
+            **kwargs,
+        )
+        if values["show_details"]:
+            # The owner has no access rights on the inquiry: the portal chatter
+            # reads and posts through the access token, like a tracking link.
+            values["token"] = inquiry_sudo._portal_ensure_token()
+        return values
+
+
+class CitizenInquiryAttachmentController(AttachmentController):
+    @http.route()
+    def mail_attachment_upload(
+        self, ufile, thread_id, thread_model, is_pending=False, **kwargs
+    ):
+        """Files citizens attach to portal replies follow the web form's limits."""
+        if thread_model == "citizen.inquiry" and not request.env.user._is_internal():
+            data = ufile.read()
+            ufile.seek(0)
+            error = request.env["citizen.inquiry"]._check_web_attachment(
+                ufile.filename, data
+            )
+            if error:
+                return request.make_json_response({"error": error})
+        return super().mail_attachment_upload(
+            ufile, thread_id, thread_model, is_pending=is_pending, **kwargs
+        )

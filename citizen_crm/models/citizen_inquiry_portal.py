@@ -1,0 +1,157 @@
+import logging
+import mimetypes
+
+from odoo import api, models
+from odoo.fields import Domain
+from odoo.tools import formataddr
+from odoo.tools.mimetypes import guess_mimetype
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_ATTACHMENT_MB = 10
+DEFAULT_MAX_ATTACHMENTS = 5
+DEFAULT_ALLOWED_MIMETYPES = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/heic",
+    "text/plain",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+)
+
+
+class CitizenInquiry(models.Model):
+    """Portal side of an inquiry: tracking link, citizen's own list, public thread.
+
+    Portal and public users get no access rights on inquiries. The portal
+    controllers read them with sudo() after checking ownership
+    (_get_portal_owner_domain) or the access token; the mail routes (chatter,
+    replies, uploads) go through _get_thread_with_access below.
+    """
+
+    _name = "citizen.inquiry"
+    _inherit = ["citizen.inquiry", "portal.mixin"]
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for inquiry in self:
+            inquiry.access_url = f"/my/inquiries/{inquiry.id}"
+
+    @api.model
+    def _get_portal_owner_domain(self, partner):
+        """Inquiries a portal user sees in /my/inquiries: those of their own
+        partner or commercial partner, never archived or confidential ones.
+        A confidential inquiry may be a report *about* the citizen (e.g. a
+        concern raised by someone else), so even its existence is not shown."""
+        partners = partner | partner.commercial_partner_id
+        return (
+            Domain("partner_id", "in", partners.ids)
+            & Domain("is_confidential", "=", False)
+            & Domain("active", "=", True)
+        )
+
+    def _portal_is_owner(self, partner):
+        """Whether ``partner`` owns every inquiry of ``self`` (a sudoed recordset)."""
+        if not self or not partner:
+            return False
+        return self.filtered_domain(self._get_portal_owner_domain(partner)) == self
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, *, mode="read", **kwargs):
+        """A token or signed link opens only the public part of an inquiry:
+        the messages of a confidential one stay with the staff entitled to it
+        (handling queue and supervisors, by record rules)."""
+        thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
+        if thread and thread.sudo().is_confidential:
+            if not self.browse(thread_id).has_access(mode):
+                return self.browse()
+        return thread
+
+    def _message_compute_author(self, author_id=None, email_from=None):
+        """An anonymous submitter replying through the tracking link has no
+        partner (the web form creates none): sign the message with the contact
+        name and e-mail of the inquiry instead of the generic public user."""
+        if (
+            author_id is None
+            and email_from is None
+            and len(self) == 1
+            and self.env.user._is_public()
+            and self.partner_email
+        ):
+            return False, formataddr((self.partner_name or "", self.partner_email))
+        return super()._message_compute_author(
+            author_id=author_id, email_from=email_from
+        )
+
+    # ------------------------------------------------------------
+    # Files sent by citizens (web form and portal replies)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_web_attachment_policy(self):
+        """Limits on files sent from the web form and the portal, from the
+        system parameters citizen_crm.web_max_attachment_mb,
+        citizen_crm.web_max_attachments and citizen_crm.web_allowed_mimetypes."""
+        params = self.env["ir.config_parameter"].sudo()
+        max_mb = self._float_param(
+            params, "citizen_crm.web_max_attachment_mb", DEFAULT_MAX_ATTACHMENT_MB
+        )
+        max_count = int(
+            self._float_param(
+                params, "citizen_crm.web_max_attachments", DEFAULT_MAX_ATTACHMENTS
+            )
+        )
+        raw_types = params.get_param("citizen_crm.web_allowed_mimetypes")
+        mimetypes_allowed = [
+            mimetype.strip().lower()
+            for mimetype in (raw_types or "").split(",")
+            if mimetype.strip()
+        ] or list(DEFAULT_ALLOWED_MIMETYPES)
+        return {
+            "max_mb": max_mb,
+            "max_bytes": int(max_mb * 1024 * 1024),
+            "max_count": max_count,
+            "mimetypes": mimetypes_allowed,
+            "extensions": sorted(
+                {
+                    mimetypes.guess_extension(mimetype) or mimetype
+                    for mimetype in mimetypes_allowed
+                }
+            ),
+        }
+
+    @api.model
+    def _float_param(self, params, key, default):
+        value = params.get_param(key, default)
+        try:
+            return max(float(value), 0.0)
+        except (TypeError, ValueError):
+            _logger.warning(
+                "System parameter %s=%r is not a number; using %s.", key, value, default
+            )
+            return default
+
+    @api.model
+    def _check_web_attachment(self, filename, data, policy=None):
+        """Return why a file sent by a citizen is refused, or None if it is
+        acceptable. The type is read from the content, never from the name or
+        the browser's claim."""
+        policy = policy or self._get_web_attachment_policy()
+        if not data:
+            return self.env._("The file %(name)s is empty.", name=filename)
+        if len(data) > policy["max_bytes"]:
+            return self.env._(
+                "The file %(name)s is larger than %(size)s MB.",
+                name=filename,
+                size=f"{policy['max_mb']:g}",
+            )
+        mimetype = guess_mimetype(data, default="application/octet-stream")
+        if mimetype.lower() not in policy["mimetypes"]:
+            return self.env._(
+                "The file %(name)s is not of an accepted type (%(types)s).",
+                name=filename,
+                types=", ".join(policy["extensions"]),
+            )
+        return None

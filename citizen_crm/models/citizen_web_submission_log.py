@@ -1,0 +1,91 @@
+import hashlib
+import hmac
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_RATE_LIMIT = 5
+DEFAULT_RATE_WINDOW_MINUTES = 10
+# Rows older than this are useless for any sensible window and are vacuumed.
+MIN_RETENTION_MINUTES = 24 * 60
+
+
+class CitizenWebSubmissionLog(models.Model):
+    """One row per web-form submission, to rate-limit by remote address.
+
+    Only a keyed hash of the address is kept (never the address itself), and
+    rows are deleted by the autovacuum once they are older than the window.
+    """
+
+    _name = "citizen.web.submission.log"
+    _description = "Web Form Submission Log"
+    _order = "create_date desc, id desc"
+
+    address_hash = fields.Char(required=True, readonly=True)
+
+    _address_date_idx = models.Index("(address_hash, create_date)")
+
+    @api.model
+    def _hash_address(self, address):
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return hmac.new(
+            secret.encode(), (address or "").encode(), hashlib.sha256
+        ).hexdigest()
+
+    @api.model
+    def _get_rate_limit(self):
+        """(maximum submissions, window in minutes) from the system parameters
+        citizen_crm.web_rate_limit and citizen_crm.web_rate_limit_minutes."""
+        params = self.env["ir.config_parameter"].sudo()
+        limit = self._int_param(
+            params, "citizen_crm.web_rate_limit", DEFAULT_RATE_LIMIT
+        )
+        minutes = self._int_param(
+            params, "citizen_crm.web_rate_limit_minutes", DEFAULT_RATE_WINDOW_MINUTES
+        )
+        return limit, minutes
+
+    @api.model
+    def _int_param(self, params, key, default):
+        value = params.get_param(key, default)
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            _logger.warning(
+                "System parameter %s=%r is not a whole number; using %s.",
+                key,
+                value,
+                default,
+            )
+            return default
+
+    @api.model
+    def _is_rate_limited(self, address):
+        """Whether ``address`` already sent the maximum number of submissions
+        within the window. A limit of 0 disables the check."""
+        limit, minutes = self._get_rate_limit()
+        if not limit:
+            return False
+        since = fields.Datetime.now() - timedelta(minutes=minutes)
+        count = self.search_count(
+            [
+                ("address_hash", "=", self._hash_address(address)),
+                ("create_date", ">=", since),
+            ],
+            limit=limit,
+        )
+        return count >= limit
+
+    @api.model
+    def _log_submission(self, address):
+        return self.create({"address_hash": self._hash_address(address)})
+
+    @api.autovacuum
+    def _gc_submission_log(self):
+        _limit, minutes = self._get_rate_limit()
+        retention = max(minutes, MIN_RETENTION_MINUTES)
+        cutoff = fields.Datetime.now() - timedelta(minutes=retention)
+        self.search([("create_date", "<", cutoff)]).unlink()

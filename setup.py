@@ -1,0 +1,80 @@
+"""Build the wheel odoo-addon-citizen_crm, with the addon at odoo/addons/citizen_crm.
+
+Like OCA's addon wheels, ``odoo`` and ``odoo.addons`` stay namespace packages:
+the wheel only adds ``odoo/addons/citizen_crm`` with every file of the addon
+(Python, XML, CSV, i18n, static assets, test corpora).
+"""
+
+import ast
+import os
+
+from setuptools import setup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ADDON = "citizen_crm"
+ADDON_DIR = os.path.join(HERE, ADDON)
+SKIPPED_DIRS = {"__pycache__"}
+SKIPPED_SUFFIXES = (".pyc", ".pyo")
+
+
+def read_manifest():
+    with open(os.path.join(ADDON_DIR, "__manifest__.py"), encoding="utf-8") as f:
+        return ast.literal_eval(f.read())
+
+
+def addon_packages_and_data():
+    """Every folder of the addon is a package; every other file is data."""
+    packages = {}
+    package_data = {}
+    for dirpath, dirnames, filenames in os.walk(ADDON_DIR):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
+        relative = os.path.relpath(dirpath, ADDON_DIR)
+        parts = [] if relative == "." else relative.split(os.sep)
+        package = ".".join(["odoo", "addons", ADDON, *parts])
+        packages[package] = os.path.relpath(dirpath, HERE)
+        data = [
+            name
+            for name in sorted(filenames)
+            if not name.endswith(".py") and not name.endswith(SKIPPED_SUFFIXES)
+        ]
+        if data:
+            package_data[package] = data
+    return packages, package_data
+
+
+manifest = read_manifest()
+packages, package_data = addon_packages_and_data()
+odoo_series = manifest["version"].split(".")[0]
+
+with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
+    long_description = f.read()
+
+setup(
+    name=f"odoo-addon-{ADDON}",
+    version=manifest["version"],
+    description=manifest["summary"],
+    long_description=long_description,
+    long_description_content_type="text/markdown",
+    author=manifest["author"],
+    url=manifest["website"],
+    license=manifest["license"],
+    packages=sorted(packages),
+    package_dir=packages,
+    package_data=package_data,
+    include_package_data=False,
+    python_requires=">=3.10",
+    install_requires=[
+        f"odoo>={odoo_series}.0a,<{int(odoo_series) + 1}.0a",
+        "psycopg2",
+        "lxml",
+        *manifest.get("external_dependencies", {}).get("python", []),
+    ],
+    extras_require={"test": ["pytest-odoo"]},
+    classifiers=[
+        "Programming Language :: Python",
+        "Framework :: Odoo",
+        f"Framework :: Odoo :: {odoo_series}.0",
+        "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)",
+    ],
+    zip_safe=False,
+)
