@@ -191,6 +191,20 @@ class CitizenInquiry(models.Model):
     )
     _open_queue_stage_idx = models.Index("(queue_id, stage_id) WHERE active IS TRUE")
     _partner_date_idx = models.Index("(partner_id, date_received DESC)")
+    # Open inquiries of a queue in the list's default order, carrying what the
+    # queue views filter, count and group on (stage, assignee, deadline, the
+    # record rules' company and confidentiality): the first list page, the
+    # kanban columns, the queue counters and the overdue count read this
+    # index alone, in milliseconds at a million inquiries (bench/README.md).
+    _open_queue_order_idx = models.Index(
+        "(queue_id, priority DESC, date_received DESC, id DESC) "
+        "INCLUDE (stage_id, user_id, date_deadline, company_id, is_confidential) "
+        "WHERE active IS TRUE AND is_closed IS NOT TRUE"
+    )
+    # The queue x month report reads this instead of the whole table.
+    _queue_date_received_idx = models.Index(
+        "(queue_id, date_received) INCLUDE (company_id) WHERE active IS TRUE"
+    )
 
     # ------------------------------------------------------------
     # Defaults and computes

@@ -28,6 +28,16 @@ NATIONAL_ID_KINDS = [
 PRIVACY_GROUP = "citizen_crm.group_privacy_officer"
 
 
+def _trigram_index(column):
+    """A trigram index on ``column`` where pg_trgm is available (as Odoo's
+    index="trigram"), without replacing the column's btree index."""
+
+    def definition(registry):
+        return f"USING gin ({column} gin_trgm_ops)" if registry.has_trigram else ""
+
+    return definition
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -91,6 +101,15 @@ class ResPartner(models.Model):
         "(national_id, COALESCE(company_id, 0)) WHERE national_id IS NOT NULL",
         "Another citizen of this municipality already has this identity number.",
     )
+    # Looking a citizen up by part of a name (the citizen field, name_search)
+    # is an "ilike" on every field of _rec_names_search: with a trigram index
+    # on each, PostgreSQL combines them instead of reading every partner,
+    # ~30 ms instead of ~1 s at 500,000 citizens (bench/README.md).
+    _complete_name_trgm_idx = models.Index(_trigram_index("complete_name"))
+    _email_trgm_idx = models.Index(_trigram_index("email"))
+    _ref_trgm_idx = models.Index(_trigram_index("ref"))
+    _vat_trgm_idx = models.Index(_trigram_index("vat"))
+    _company_registry_trgm_idx = models.Index(_trigram_index("company_registry"))
 
     # ------------------------------------------------------------
     # Identity number
@@ -205,15 +224,22 @@ class ResPartner(models.Model):
 
     @api.model
     def _search_display_name(self, operator, value):
+        searchable = operator in ("ilike", "=", "=ilike") and isinstance(value, str)
+        if searchable and nid.is_valid(value):
+            # A full identity number names one citizen: find them by the
+            # indexed number, not by scanning names and e-mails for 11 digits.
+            return self._search_national_id_masked("=", value)
         domain = super()._search_display_name(operator, value)
-        if operator not in ("ilike", "=", "=ilike") or not isinstance(value, str):
-            return domain
-        if nid.is_valid(value):
-            return domain | self._search_national_id_masked("=", value)
-        if self.env.context.get("citizen_search"):
+        if searchable and self.env.context.get("citizen_search"):
             digits = "".join(ch for ch in value if ch.isdigit() or ch == "+")
             if len(digits) >= 5 and len(digits) >= len(value.replace(" ", "")) - 1:
-                return domain | Domain("phone", "ilike", value.strip())
+                # phone_mobile_search ignores spaces and dots and uses an index
+                phone = (
+                    "phone_mobile_search"
+                    if "phone_mobile_search" in self._fields
+                    else "phone"
+                )
+                return domain | Domain(phone, "ilike", value.strip())
         return domain
 
     # ------------------------------------------------------------
