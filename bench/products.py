@@ -101,6 +101,15 @@ class Product:
 
     def __init__(self, dbname):
         self.dbname = dbname
+        self._specs = {}
+
+    def spec(self, model, view_type, view):
+        """The view's read specification, built once: the web client loads
+        a view once, then reads records with it."""
+        key = (model._name, view_type, view, model.env.uid)
+        if key not in self._specs:
+            self._specs[key] = view_spec(model, view_type, view)
+        return self._specs[key]
 
     # -- set-up -------------------------------------------------------------
 
@@ -204,14 +213,14 @@ class Product:
 
     def list_first_page(self, env):
         model = env[self.record_model]
-        spec = view_spec(model, "list", self.list_view)
+        spec = self.spec(model, "list", self.list_view)
         return model.web_search_read(
             self.list_domain(env), spec, offset=0, limit=80, count_limit=10001
         )
 
     def kanban(self, env):
         model = env[self.record_model].with_context(read_group_expand=True)
-        spec = view_spec(model, "kanban", self.kanban_view)
+        spec = self.spec(model, "kanban", self.kanban_view)
         return model.web_read_group(
             self.list_domain(env),
             ["stage_id"],

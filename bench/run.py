@@ -38,7 +38,9 @@ import psycopg2
 _logger = logging.getLogger("bench")
 
 SMALL = 1000  # size of the "1 k" database: citizens and inquiries before the mails
-PHASES = ("intake", "counter", "large", "floor")
+PHASES = ("intake", "counter", "reads", "intake-large", "floor")
+# "large" is short for the two phases at full size
+PHASE_ALIASES = {"large": ("reads", "intake-large")}
 HELPDESK_INSTALL_HINT = (
     "helpdesk_mgmt (OCA) is not installed for this Python. "
     "Install it beside Odoo with:\n"
@@ -118,7 +120,8 @@ def parse_args(argv):
     run.add_argument(
         "--only",
         default=",".join(PHASES),
-        help=f"comma-separated phases among {', '.join(PHASES)} (default: all)",
+        help=f"comma-separated phases among {', '.join(PHASES)}, or large for "
+        "reads,intake-large (default: all)",
     )
     run.add_argument(
         "--skip-helpdesk",
@@ -142,8 +145,18 @@ def parse_args(argv):
     run.add_argument(
         "--json", metavar="PATH", help="also write the figures as JSON to PATH"
     )
+    run.add_argument(
+        "--pg-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="PostgreSQL setting for every connection of both products, "
+        "e.g. jit=off (default: the server's settings)",
+    )
     args = parser.parse_args(argv)
-    args.only = {phase.strip() for phase in args.only.split(",") if phase.strip()}
+    phases, args.only = args.only.split(","), set()
+    for phase in filter(None, (p.strip() for p in phases)):
+        args.only.update(PHASE_ALIASES.get(phase, (phase,)))
     unknown = args.only - set(PHASES)
     if unknown:
         parser.error(
@@ -248,7 +261,7 @@ def pg_settings(dbname):
             cur.execute(
                 "SELECT name, setting, unit FROM pg_settings WHERE name IN "
                 "('shared_buffers', 'work_mem', 'fsync', 'synchronous_commit', "
-                "'random_page_cost', 'effective_cache_size')"
+                "'random_page_cost', 'effective_cache_size', 'jit')"
             )
             settings = {
                 name: f"{value}{'' if not unit else ' ' + unit}"
@@ -386,7 +399,7 @@ def ensure_size(target, citizens, records):
         missing_citizens = max(0, citizens - generated_partner_count(env))
         missing_records = max(0, records - record_count(env, target.product))
         if not (missing_citizens or missing_records):
-            return 0.0
+            return None
         log(
             "%s: generating %d citizens and %d %s",
             target.product.dbname,
@@ -618,11 +631,18 @@ NAME_FRAGMENTS = ("kari nordm", "ingrid haug", "lars berg")
 
 
 def reads(targets, args):
-    numbers = {}
+    numbers, phones = {}, {}
     for target in targets:
         with target.registry.cursor() as cr:
             sample = target.product.sample_identity_numbers(target.env(cr), 1000)
             numbers[target.kind] = sample[len(sample) // 2] if sample else "00000000000"
+            cr.execute(
+                "SELECT phone FROM res_partner WHERE phone LIKE '+47 9%%' "
+                "ORDER BY id LIMIT 1 OFFSET 500"
+            )
+            row = cr.fetchone()
+            # typed as people say it, without the country code
+            phones[target.kind] = row[0].removeprefix("+47 ") if row else "912 34 567"
     plan = [
         ("list", "agent", lambda t, env: t.product.list_first_page(env)),
         ("kanban", "agent", lambda t, env: t.product.kanban(env)),
@@ -644,6 +664,7 @@ def reads(targets, args):
             "agent",
             lambda t, env: t.product.name_lookup(env, numbers[t.kind]),
         ),
+        ("phone", "agent", lambda t, env: t.product.name_lookup(env, phones[t.kind])),
     ]
     for fragment in NAME_FRAGMENTS:
         plan.append(
@@ -785,7 +806,7 @@ def table_rows(results, args):
             "counter batch: queries per record",
             ("counter", "batch", "queries_per_record"),
         )
-    if "large" in args.only:
+    if {"reads", "intake-large"} & args.only:
         add(f"generator: seconds to {large}", ("generate_seconds",), "minutes")
         add(
             f"list first page (80) @{large}: ms",
@@ -824,6 +845,7 @@ def table_rows(results, args):
             "<= 100",
         )
         add("name lookup, slowest fragment: ms", ("reads", "name", "max_ms"))
+        add("phone number typed in citizen field: ms", ("reads", "phone", "median_ms"))
         add(
             f"new mail @{large}: median ms",
             ("intake_large", "new", "median_ms"),
@@ -871,7 +893,11 @@ def table_rows(results, args):
 
 
 def print_table(results, args, header):
-    rows = table_rows(results, args)
+    rows = [
+        row
+        for row in table_rows(results, args)
+        if row[1] is not None or row[2] is not None
+    ]
     width = max(len(r[0]) for r in rows) + 2
     out = [header, ""]
     out.append(
@@ -904,6 +930,10 @@ def print_table(results, args, header):
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    if args.pg_option:
+        # libpq passes these to the server for every connection, both products'
+        options = " ".join(f"-c {option}" for option in args.pg_option)
+        os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} {options}".strip()
     extra = []
     if not args.skip_helpdesk:
         addons_dir = helpdesk_addons_dir()
@@ -949,18 +979,22 @@ def main(argv=None):
         store("intake_small", intake(targets, args, "small", used_senders))
     if "counter" in args.only:
         store("counter", counter(targets, args))
-    if "large" in args.only:
+    if {"reads", "intake-large"} & args.only:
         for target in targets:
             results[target.kind]["generate_seconds"] = ensure_size(
                 target, args.citizens, args.inquiries
             )
+    if "reads" in args.only:
         store("reads", reads(targets, args))
+    if "intake-large" in args.only:
         store("intake_large", intake(targets, args, "large", used_senders))
     if "floor" in args.only:
         log("floor: %d single-row INSERTs", args.floor)
         results["floor"] = floor(products[0].dbname, args.floor)
 
     settings = pg_settings(products[0].dbname)
+    if args.pg_option:
+        settings["set for this run"] = " ".join(args.pg_option)
     header = "\n".join(
         [
             "citizen_crm / helpdesk_mgmt benchmark, "
