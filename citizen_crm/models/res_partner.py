@@ -110,6 +110,10 @@ class ResPartner(models.Model):
     _ref_trgm_idx = models.Index(_trigram_index("ref"))
     _vat_trgm_idx = models.Index(_trigram_index("vat"))
     _company_registry_trgm_idx = models.Index(_trigram_index("company_registry"))
+    # The mail gateway looks each sender up by email_normalized (author,
+    # bounce counter, recipients), with no is_citizen condition: without this
+    # index every e-mail read all 500,000 partners three times, ~0.9 s.
+    _email_normalized_idx = models.Index("(email_normalized)")
 
     # ------------------------------------------------------------
     # Identity number
