@@ -212,6 +212,10 @@ class Generator:
     record_model = None
     record_table = None
     subject_field = "name"
+    # Stored fields that later features add to the record table, with how to
+    # fill them from a generated row (a dict by column): filled when the
+    # column exists, so that the data keeps up with the schema.
+    optional_columns = {}
 
     def __init__(self, env, seed=42):
         self.env = env
@@ -229,6 +233,14 @@ class Generator:
         )
         self.comment_subtype = env.ref("mail.mt_comment").id
         self.note_subtype = env.ref("mail.mt_note").id
+        env.cr.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+            (self.record_table,),
+        )
+        existing = {row[0] for row in env.cr.fetchall()}
+        self.extra_columns = [
+            name for name in self.optional_columns if name in existing
+        ]
 
     # -- partners -------------------------------------------------------------
 
@@ -433,6 +445,12 @@ class Generator:
         for offset in range(count):
             rid = start + offset
             row, meta = self.record_row(rid, numbers)
+            if self.extra_columns:
+                values = dict(zip(self.record_columns, row, strict=True))
+                row = (
+                    *row,
+                    *(self.optional_columns[c](values) for c in self.extra_columns),
+                )
             rows.append(row)
             partner_id, received, subject, body, email_from = meta
             messages.append(
@@ -464,7 +482,9 @@ class Generator:
         self.fix_numbers(numbers)
 
     def flush(self, cur, rows, messages, followers):
-        copy_rows(cur, self.record_table, self.record_columns, rows)
+        copy_rows(
+            cur, self.record_table, self.record_columns + self.extra_columns, rows
+        )
         copy_rows(
             cur,
             "mail_message",
@@ -540,6 +560,13 @@ class Generator:
 class CitizenGenerator(Generator):
     record_model = "citizen.inquiry"
     record_table = "citizen_inquiry"
+    optional_columns = {
+        # e-mail intake: the sender's address the loop guard and reply
+        # matching look up
+        "partner_email_normalized": lambda row: (
+            (row["partner_email"] or "").lower() or None
+        ),
+    }
     record_columns = [
         "id",
         "number",
