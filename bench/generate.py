@@ -211,7 +211,6 @@ class Generator:
 
     record_model = None
     record_table = None
-    subject_field = "name"
     # Stored fields that later features add to the record table, with how to
     # fill them from a generated row (a dict by column): filled when the
     # column exists, so that the data keeps up with the schema.
@@ -408,6 +407,7 @@ class Generator:
                 )
                 low, high = cur.fetchone()
                 self.partner_range = (low, high) if low else None
+                self.partners = {}
                 if self.partner_range:
                     cur.execute(
                         "SELECT id, name, email FROM res_partner "
@@ -419,6 +419,7 @@ class Generator:
                     }
                 if records:
                     self.generate_records(cur, records)
+                    stats["records"] = records
                     conn.commit()
             # What autovacuum does to a production table after a while: fresh
             # statistics, and the visibility map index-only scans rely on.
@@ -943,5 +944,6 @@ GENERATORS = {"citizen": CitizenGenerator, "helpdesk": HelpdeskGenerator}
 
 def generate(env, kind, citizens, records, seed=42):
     """Append ``citizens`` partners and ``records`` inquiries/tickets to the
-    database of ``env`` (a superuser environment); commits."""
+    database of ``env`` (a superuser environment); commits. Returns the
+    numbers of rows added."""
     return GENERATORS[kind](env, seed=seed).generate(citizens, records)

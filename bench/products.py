@@ -168,8 +168,9 @@ class Product:
     # -- e-mail intake --------------------------------------------------------
 
     def mailbox(self, index):
-        """Mailbox address of the index-th mail: 60 % to the front line."""
-        alias = QUEUES[0][2] if index % 5 < 3 else QUEUES[1 + index % 5][2]
+        """Mailbox address of the index-th mail: 60 % to the front line, the
+        rest to the five back offices in turn."""
+        alias = QUEUES[0][2] if index % 5 < 3 else QUEUES[1 + (index // 5) % 5][2]
         return f"{alias}@{ALIAS_DOMAIN}"
 
     # -- counter -------------------------------------------------------------
@@ -179,15 +180,6 @@ class Product:
 
     def fill_counter_form(self, form, env, partner, index):
         raise NotImplementedError
-
-    def register_at_counter(self, env, partner, index):
-        """One registration as the front desk does it: open the counter form,
-        fill it in, save."""
-        from odoo.tests import Form
-
-        form = Form(*self.counter_form(env))
-        self.fill_counter_form(form, env, partner, index)
-        return form.save()
 
     def counter_values(self, env, partners, start):
         """The values the counter form saves, for a batch create()."""
@@ -344,11 +336,53 @@ class CitizenProduct(Product):
                 ):
                     records.write({name: True})
                     enabled.append(f"{model_name}.{name}")
-        if hasattr(env["citizen.inquiry"], "message_new"):
-            enabled.append(
-                "message_new: " + type(env["citizen.inquiry"]).message_new.__module__
-            )
+        try:
+            with env.cr.savepoint():
+                enabled += self._enable_routing(env)
+        except Exception as error:  # reported in the header of the table
+            enabled.append(f"routing NOT configured ({error})")
+        enabled.append(
+            "message_new from " + type(env["citizen.inquiry"]).message_new.__module__
+        )
         env.cr.commit()
+        return enabled
+
+    def _enable_routing(self, env):
+        """Routing rules, assignment and service levels, where the routing
+        feature is installed: what a municipality would configure."""
+        enabled = []
+        queues = env["citizen.queue"].search([], order="sequence, id")
+        services = self._services(env)
+        if "citizen.routing.rule" in env and not env[
+            "citizen.routing.rule"
+        ].search_count([]):
+            keywords = [
+                "byggesøknad",
+                "barnehage",
+                "eiendomsskatt",
+                "brøyting",
+                "skoleskyss",
+            ]
+            env["citizen.routing.rule"].create(
+                [
+                    {
+                        "name": f"Bench: {word}",
+                        "keywords": word,
+                        "service_ids": [(6, 0, services[index::5].ids)],
+                        "queue_id": queues[1 + index % (len(queues) - 1)].id,
+                    }
+                    for index, word in enumerate(keywords)
+                ]
+            )
+            enabled.append("5 routing rules")
+        if "assignment_method" in queues._fields:
+            queues.write({"assignment_method": "balanced"})
+            enabled.append("balanced assignment")
+        sla = {"sla_first_response_hours": 8.0, "sla_resolution_hours": 80.0}
+        sla = {name: value for name, value in sla.items() if name in services._fields}
+        if sla:
+            services.write(sla)
+            enabled.append("service levels")
         return enabled
 
     def counter_form(self, env):
