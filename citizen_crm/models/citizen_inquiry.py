@@ -179,6 +179,20 @@ class CitizenInquiry(models.Model):
     )
     _open_queue_stage_idx = models.Index("(queue_id, stage_id) WHERE active IS TRUE")
     _partner_date_idx = models.Index("(partner_id, date_received DESC)")
+    # Open inquiries of a queue in the list's default order, carrying what the
+    # queue views filter, count and group on (stage, assignee, deadline, the
+    # record rules' company and confidentiality): the first list page, the
+    # kanban columns, the queue counters and the overdue count read this
+    # index alone, in milliseconds at a million inquiries (bench/README.md).
+    _open_queue_order_idx = models.Index(
+        "(queue_id, priority DESC, date_received DESC, id DESC) "
+        "INCLUDE (stage_id, user_id, date_deadline, company_id, is_confidential) "
+        "WHERE active IS TRUE AND is_closed IS NOT TRUE"
+    )
+    # The queue x month report reads this instead of the whole table.
+    _queue_date_received_idx = models.Index(
+        "(queue_id, date_received) INCLUDE (company_id) WHERE active IS TRUE"
+    )
 
     # ------------------------------------------------------------
     # Defaults and computes
@@ -244,9 +258,14 @@ class CitizenInquiry(models.Model):
 
     @api.depends("queue_id")
     def _compute_stage_id(self):
+        # one stage search per queue, not per inquiry: batch registration
+        first_stages = {}
         for inquiry in self:
             if not inquiry.stage_id:
-                inquiry.stage_id = inquiry._get_first_stage(inquiry.queue_id)
+                queue = inquiry.queue_id
+                if queue not in first_stages:
+                    first_stages[queue] = inquiry._get_first_stage(queue)
+                inquiry.stage_id = first_stages[queue]
 
     @api.model
     def _get_first_stage(self, queue=None, closed=False):
@@ -319,35 +338,58 @@ class CitizenInquiry(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         new_label = self.env._("New")
+        sequences = {}
         for vals in vals_list:
             if not vals.get("number") or vals["number"] == new_label:
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
-                vals["number"] = self._next_number(company, vals.get("date_received"))
+                vals["number"] = self._next_number(
+                    company, vals.get("date_received"), sequences
+                )
         inquiries = super().create(vals_list)
-        for inquiry in inquiries:
-            if inquiry.is_closed:
-                if not inquiry.resolution:
-                    raise UserError(
-                        self.env._("Choose a resolution before closing an inquiry.")
-                    )
-                inquiry.date_closed = inquiry.date_closed or fields.Datetime.now()
+        closed = inquiries.filtered("is_closed")
+        if closed.filtered(lambda i: not i.resolution):
+            raise UserError(
+                self.env._("Choose a resolution before closing an inquiry.")
+            )
+        # one write for the batch, not one per inquiry
+        closed.filtered(lambda i: not i.date_closed).date_closed = fields.Datetime.now()
         return inquiries
 
     @api.model
-    def _next_number(self, company, date=None):
-        # The sequence is used by every user who registers an inquiry, but
-        # ir.sequence is only readable by administrators.
-        sequence = self.env["ir.sequence"].sudo().with_company(company)
-        sequence_date = fields.Date.to_date(date) if date else None
-        number = sequence.next_by_code("citizen.inquiry", sequence_date=sequence_date)
-        if not number:
-            company._citizen_ensure_inquiry_sequence()
-            number = sequence.next_by_code(
-                "citizen.inquiry", sequence_date=sequence_date
-            )
-        return number
+    def _next_number(self, company, date=None, sequences=None):
+        """Next number of the municipality's sequence for the date.
+
+        ``sequences`` (a dict kept by the caller across one create()) remembers
+        the sequence, or its yearly range, per municipality and date: a batch of
+        registrations then costs one ``nextval`` per inquiry instead of three
+        queries (what ``next_by_code`` does each time).
+        """
+        sequence_date = fields.Date.to_date(date) if date else fields.Date.today()
+        key = (company.id, sequence_date)
+        current = sequences.get(key) if sequences is not None else None
+        if current is None:
+            # The sequence is used by every user who registers an inquiry, but
+            # ir.sequence is only readable by administrators.
+            Sequence = self.env["ir.sequence"].sudo().with_company(company)
+            domain = [
+                ("code", "=", "citizen.inquiry"),
+                ("company_id", "in", [company.id, False]),
+            ]
+            sequence = Sequence.search(domain, order="company_id", limit=1)
+            if not sequence:
+                company._citizen_ensure_inquiry_sequence()
+                sequence = Sequence.search(domain, order="company_id", limit=1)
+            current = sequence._get_current_sequence(sequence_date)
+            if sequences is not None:
+                sequences[key] = current
+        if current._name == "ir.sequence.date_range":
+            # as ir.sequence._next() calls it, for the range's year in the prefix
+            return current.with_context(
+                ir_sequence_date_range=current.date_from
+            )._next()
+        return current._next()
 
     def write(self, vals):
         if "stage_id" in vals:
@@ -390,14 +432,14 @@ class CitizenInquiry(models.Model):
             stage = self._get_first_stage(queue_inquiries.queue_id, closed=True)
             if not stage:
                 raise UserError(self.env._("No closing stage is configured."))
-            vals = {"stage_id": stage.id, "resolution": resolution}
+            now = fields.Datetime.now()
+            vals = {"stage_id": stage.id, "resolution": resolution, "date_closed": now}
             if note:
                 vals["resolution_note"] = note
+            unanswered = queue_inquiries.filtered(lambda i: not i.date_first_response)
             queue_inquiries.write(vals)
-            for inquiry in queue_inquiries.filtered(
-                lambda i: not i.date_first_response
-            ):
-                inquiry.date_first_response = inquiry.date_closed
+            # one write for the batch, not one per inquiry
+            unanswered.date_first_response = now
         return True
 
     def action_reopen(self):

@@ -8,7 +8,11 @@ class CitizenQueue(models.Model):
     _name = "citizen.queue"
     _description = "Inquiry Queue"
     _inherit = ["mail.thread", "mail.alias.mixin"]
-    _order = "sequence, name, id"
+    # Not by name: grouping inquiries by queue (reports, pivots) sorts every
+    # row by the queue's order, and the translated name made the queue x month
+    # report over a million inquiries twice as slow (bench/README.md). The
+    # sequence is set by dragging queues in their list.
+    _order = "sequence, id"
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -67,12 +71,13 @@ class CitizenQueue(models.Model):
     def _compute_inquiry_counts(self):
         Inquiry = self.env["citizen.inquiry"]
         base = Domain("queue_id", "in", self.ids) & Domain("is_closed", "=", False)
-        counts = dict(Inquiry._read_group(base, ["queue_id"], ["__count"]))
-        unassigned = dict(
-            Inquiry._read_group(
-                base & Domain("user_id", "=", False), ["queue_id"], ["__count"]
-            )
-        )
+        # open and assigned in one pass: unassigned = open - assigned
+        counts, unassigned = {}, {}
+        for queue, count, assigned in Inquiry._read_group(
+            base, ["queue_id"], ["__count", "user_id:count"]
+        ):
+            counts[queue] = count
+            unassigned[queue] = count - assigned
         overdue = dict(
             Inquiry._read_group(
                 base & Inquiry._get_overdue_domain(), ["queue_id"], ["__count"]

@@ -31,6 +31,16 @@ PRIVACY_GROUP = "citizen_crm.group_privacy_officer"
 INQUIRY_GROUPS = "citizen_crm.group_frontdesk,citizen_crm.group_caseworker"
 
 
+def _trigram_index(column):
+    """A trigram index on ``column`` where pg_trgm is available (as Odoo's
+    index="trigram"), without replacing the column's btree index."""
+
+    def definition(registry):
+        return f"USING gin ({column} gin_trgm_ops)" if registry.has_trigram else ""
+
+    return definition
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -98,6 +108,19 @@ class ResPartner(models.Model):
         "(national_id, COALESCE(company_id, 0)) WHERE national_id IS NOT NULL",
         "Another citizen of this municipality already has this identity number.",
     )
+    # Looking a citizen up by part of a name (the citizen field, name_search)
+    # is an "ilike" on every field of _rec_names_search: with a trigram index
+    # on each, PostgreSQL combines them instead of reading every partner,
+    # ~30 ms instead of ~1 s at 500,000 citizens (bench/README.md).
+    _complete_name_trgm_idx = models.Index(_trigram_index("complete_name"))
+    _email_trgm_idx = models.Index(_trigram_index("email"))
+    _ref_trgm_idx = models.Index(_trigram_index("ref"))
+    _vat_trgm_idx = models.Index(_trigram_index("vat"))
+    _company_registry_trgm_idx = models.Index(_trigram_index("company_registry"))
+    # The mail gateway looks each sender up by email_normalized (author,
+    # bounce counter, recipients), with no is_citizen condition: without this
+    # index every e-mail read all 500,000 partners three times, ~0.9 s.
+    _email_normalized_idx = models.Index("(email_normalized)")
 
     # ------------------------------------------------------------
     # Identity number
@@ -232,12 +255,13 @@ class ResPartner(models.Model):
 
     @api.model
     def _search_display_name(self, operator, value):
+        searchable = operator in ("ilike", "=", "=ilike") and isinstance(value, str)
+        if searchable and nid.is_valid(value):
+            # A full identity number names one citizen: find them by the
+            # indexed number, not by scanning names and e-mails for 11 digits.
+            return self._search_national_id_masked("=", value)
         domain = super()._search_display_name(operator, value)
-        if operator not in ("ilike", "=", "=ilike") or not isinstance(value, str):
-            return domain
-        if nid.is_valid(value):
-            return domain | self._search_national_id_masked("=", value)
-        if self.env.context.get("citizen_search"):
+        if searchable and self.env.context.get("citizen_search"):
             digits = "".join(ch for ch in value if ch.isdigit() or ch == "+")
             if len(digits) >= 5 and len(digits) >= len(value.replace(" ", "")) - 1:
                 return domain | self._search_phone_digits(value)
@@ -267,20 +291,14 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     def _compute_citizen_inquiry_count(self):
-        Inquiry = self.env["citizen.inquiry"]
-        partner_ids = self.ids
-        totals = dict(
-            Inquiry._read_group(
-                [("partner_id", "in", partner_ids)], ["partner_id"], ["__count"]
-            )
-        )
-        open_counts = dict(
-            Inquiry._read_group(
-                [("partner_id", "in", partner_ids), ("is_closed", "=", False)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        # one grouped query for both counters, whatever the number of partners
+        totals, open_counts = {}, {}
+        for partner, is_closed, count in self.env["citizen.inquiry"]._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id", "is_closed"], ["__count"]
+        ):
+            totals[partner] = totals.get(partner, 0) + count
+            if not is_closed:
+                open_counts[partner] = open_counts.get(partner, 0) + count
         for partner in self:
             partner.citizen_inquiry_count = totals.get(partner, 0)
             partner.citizen_open_inquiry_count = open_counts.get(partner, 0)

@@ -10,6 +10,7 @@ from . import test_routing
 from . import test_assignment
 from . import test_deadline_report
 from . import test_data
+from . import test_performance
 from . import test_portal
 from . import test_web_form
 from . import test_privacy_audit
