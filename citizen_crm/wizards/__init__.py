@@ -1,3 +1,4 @@
+from . import citizen_inquiry_wizard_mixin
 from . import citizen_inquiry_close
 from . import citizen_inquiry_forward
 from . import citizen_retention_preview

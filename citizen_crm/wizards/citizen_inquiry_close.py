@@ -1,10 +1,11 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..models.citizen_inquiry import RESOLUTIONS
 
 
 class CitizenInquiryClose(models.TransientModel):
     _name = "citizen.inquiry.close"
+    _inherit = ["citizen.inquiry.wizard.mixin"]
     _description = "Close Inquiries"
 
     inquiry_ids = fields.Many2many("citizen.inquiry", string="Inquiries", required=True)
@@ -15,15 +16,6 @@ class CitizenInquiryClose(models.TransientModel):
         help="The archive case opened for the inquiry.",
     )
     note = fields.Text(string="Resolution Note")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if "inquiry_ids" in fields_list and self.env.context.get("active_model") == (
-            "citizen.inquiry"
-        ):
-            values["inquiry_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
-        return values
 
     def action_close(self):
         self.ensure_one()

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 
 class CitizenInquiryForward(models.TransientModel):
     _name = "citizen.inquiry.forward"
+    _inherit = ["citizen.inquiry.wizard.mixin"]
     _description = "Forward Inquiries"
 
     inquiry_ids = fields.Many2many("citizen.inquiry", string="Inquiries", required=True)
@@ -23,15 +24,6 @@ class CitizenInquiryForward(models.TransientModel):
     )
     member_ids = fields.Many2many(related="queue_id.member_ids")
     note = fields.Text(help="Sent to the queue members with the notification.")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if "inquiry_ids" in fields_list and self.env.context.get("active_model") == (
-            "citizen.inquiry"
-        ):
-            values["inquiry_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
-        return values
 
     @api.depends("inquiry_ids")
     def _compute_company_id(self):

@@ -10,6 +10,7 @@ class CitizenInquiryGdprExtension(models.TransientModel):
     recording the notice given to the citizen."""
 
     _name = "citizen.inquiry.gdpr.extension"
+    _inherit = ["citizen.inquiry.wizard.mixin"]
     _description = "Extend GDPR Deadline"
 
     inquiry_id = fields.Many2one("citizen.inquiry", required=True, ondelete="cascade")
@@ -30,16 +31,6 @@ class CitizenInquiryGdprExtension(models.TransientModel):
         help="Send the reason and the new deadline to the citizen now. Leave it "
         "off when the notice went by letter or phone.",
     )
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if context.get("active_model") == "citizen.inquiry" and context.get(
-            "active_ids"
-        ):
-            values.setdefault("inquiry_id", context["active_ids"][0])
-        return values
 
     @api.depends("inquiry_id")
     def _compute_notify_citizen(self):

@@ -13,6 +13,7 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
     (foreløpig svar, forvaltningsloven § 11a)."""
 
     _name = "citizen.inquiry.preliminary.answer"
+    _inherit = ["citizen.inquiry.wizard.mixin"]
     _description = "Preliminary Answer"
 
     inquiry_id = fields.Many2one("citizen.inquiry", required=True, ondelete="cascade")
@@ -37,16 +38,6 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
         help="The citizen has reserved against digital contact or has no e-mail: "
         "the text is logged to be printed and sent by post.",
     )
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if context.get("active_model") == "citizen.inquiry" and context.get(
-            "active_ids"
-        ):
-            values.setdefault("inquiry_id", context["active_ids"][0])
-        return values
 
     @api.depends("inquiry_id")
     def _compute_language(self):
