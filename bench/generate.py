@@ -633,7 +633,11 @@ class CitizenGenerator(Generator):
             (
                 s.id,
                 s.los_theme_id.id or None,
-                s.target_resolution_days,
+                (
+                    round(s.sla_resolution_hours / 8 * 7 / 5)
+                    if "sla_resolution_hours" in s._fields
+                    else s.target_resolution_days
+                ),
                 s.name,
                 s.queue_id.id,
             )

@@ -301,11 +301,22 @@ class CitizenProduct(Product):
 
     def create_services(self, env, queues):
         themes = env["citizen.los.theme"].search([])
-        env["citizen.service"].create(
+        Service = env["citizen.service"]
+        # Working-hour SLA targets replaced the service's target days.
+        if "sla_resolution_hours" in Service._fields:
+
+            def target(days):
+                return {"sla_resolution_hours": round(days * 5 / 7) * 8}
+        else:
+
+            def target(days):
+                return {"target_resolution_days": days}
+
+        Service.create(
             [
                 {
                     "name": name,
-                    "target_resolution_days": days,
+                    **target(days),
                     "queue_id": queues[1 + index % 5].id,
                     "los_theme_id": themes[index % len(themes)].id if themes else False,
                 }
