@@ -206,26 +206,12 @@ class CitizenInquiry(models.Model):
     def _get_default_queue(self, company=None):
         company = company or self.env.company
         queue = company.citizen_default_queue_id
-        if not queue or not queue.active:
-            queue = self.env["citizen.queue"].search(
-                [("company_id", "=", company.id), ("queue_type", "=", "front_line")],
-                limit=1,
-            )
-        user = self.env.user
-        if (
-            queue
-            and not self.env.su
-            and not user.has_group("citizen_crm.group_frontdesk")
-            and user not in queue.member_ids
-        ):
-            # A caseworker taking a phone call may only register inquiries in
-            # their own queues: start there rather than fail on the front line.
-            own_queue = self.env["citizen.queue"].search(
-                [("company_id", "=", company.id), ("member_ids", "in", user.ids)],
-                limit=1,
-            )
-            return own_queue or queue
-        return queue
+        if queue and queue.active:
+            return queue
+        return self.env["citizen.queue"].search(
+            [("company_id", "=", company.id), ("queue_type", "=", "front_line")],
+            limit=1,
+        )
 
     @api.depends("service_id", "channel_id")
     def _compute_name(self):
