@@ -370,6 +370,14 @@ def measure_reads(targets, plan, runs):
                 "queries": sample.queries[-1],
                 "runs": runs,
             }
+            # shown as it comes, so a long run can be followed (and stopped)
+            log(
+                "read: %s %s: %.1f ms, %d queries",
+                key,
+                kind,
+                summary["median_ms"],
+                sample.queries[-1],
+            )
     return results
 
 
