@@ -206,12 +206,29 @@ class CitizenInquiry(models.Model):
     def _get_default_queue(self, company=None):
         company = company or self.env.company
         queue = company.citizen_default_queue_id
-        if queue and queue.active:
-            return queue
-        return self.env["citizen.queue"].search(
-            [("company_id", "=", company.id), ("queue_type", "=", "front_line")],
-            limit=1,
-        )
+        if not queue or not queue.active:
+            queue = self.env["citizen.queue"].search(
+                [("company_id", "=", company.id), ("queue_type", "=", "front_line")],
+                limit=1,
+            )
+        user = self.env.user
+        # The queue is a stored compute, evaluated as superuser: decide on the
+        # user's groups, not on env.su. The mail gateway, the web form and the
+        # crons run as users without these groups and keep the front line.
+        if (
+            queue
+            and user.has_group("citizen_crm.group_caseworker")
+            and not user.has_group("citizen_crm.group_frontdesk")
+            and user not in queue.member_ids
+        ):
+            # A caseworker taking a phone call may only register inquiries in
+            # their own queues: start there rather than fail on the front line.
+            own_queue = self.env["citizen.queue"].search(
+                [("company_id", "=", company.id), ("member_ids", "in", user.ids)],
+                limit=1,
+            )
+            return own_queue or queue
+        return queue
 
     @api.depends("service_id", "channel_id")
     def _compute_name(self):

@@ -95,6 +95,18 @@ class TestInquiryRegistration(CitizenCrmCase):
         self.assertEqual(inquiry.channel_id, self.channel_phone)
         self.assertFalse(inquiry.is_closed)
 
+    @users("tst_caseworker")
+    def test_caseworker_registers_phone_call_in_own_queue(self):
+        form = self._register_form("citizen_crm.citizen_inquiry_action_phone")
+        self.assertEqual(form.queue_id, self.queue_building_a)
+        form.partner_id = self.citizen_kari
+        form.name = "Spør om byggesaken sin"
+        form.answered_directly = True
+        inquiry = form.save()
+        self.assertEqual(inquiry.queue_id, self.queue_building_a)
+        self.assertEqual(inquiry.channel_id, self.channel_phone)
+        self.assertEqual(inquiry.resolution, "first_contact")
+
     @users("tst_frontdesk")
     def test_channel_presets(self):
         for xmlid, channel in (
