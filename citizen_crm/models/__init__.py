@@ -16,6 +16,7 @@ from . import citizen_inquiry_legal
 from . import citizen_inquiry_sla
 from . import citizen_inquiry_deadlines
 from . import res_company
+from . import resource_calendar
 from . import res_company_deadlines
 from . import res_users
 from . import res_partner

@@ -42,11 +42,23 @@ class CitizenInquiry(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        # Keywords are looked for in the mail's text too.
+        """Create the inquiry of a new mail, as mail.thread.cc and mail.thread
+        do, without their ``fields_get()``: it describes every field of the
+        model (about 20 ms per mail) only to learn that a name field exists.
+        Keywords of the routing rules are looked for in the mail's text too."""
         text = html2plaintext(msg_dict.get("body") or "")
-        return super(
-            CitizenInquiry, self.with_context(citizen_routing_text=text)
-        ).message_new(msg_dict, custom_values)
+        values = {
+            "email_cc": ", ".join(
+                self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).values()
+            ),
+            **(custom_values or {}),
+        }
+        if not values.get("name"):
+            values["name"] = msg_dict.get("subject", "")
+        if msg_dict.get("email_from"):
+            values[self._mail_get_primary_email_field()] = msg_dict["email_from"]
+        inquiry = self.with_context(citizen_routing_text=text).create(values)
+        return inquiry.with_env(self.env)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -54,7 +66,19 @@ class CitizenInquiry(models.Model):
             return super().create(vals_list)
         routes = self._citizen_route_vals_list(vals_list)
         assigned = self._citizen_assign_vals_list(vals_list)
-        inquiries = super().create(vals_list)
+        chosen = {index for index, vals in enumerate(vals_list) if vals.get("user_id")}
+        if assigned and chosen == assigned:
+            # Automatic assignment, as crm's lead assignment does it: the
+            # assignee follows the inquiry (and so gets the citizen's mail and
+            # every later message), the inquiry is in their "My Inquiries" and
+            # the chatter says who got it and how (below); no separate
+            # "assigned to you" mail per inquiry, which costs its rendering on
+            # every registration and every incoming mail. Choosing someone by
+            # hand still mails them.
+            model = self.with_context(mail_auto_subscribe_no_notify=True)
+        else:
+            model = self
+        inquiries = super(CitizenInquiry, model).create(vals_list).with_env(self.env)
         bodies = {}
         for index, inquiry in enumerate(inquiries):
             lines = []

@@ -31,7 +31,10 @@ class WorkingTime:
     def __init__(self, calendar, start):
         self.calendar = calendar
         self.tz = timezone(calendar.tz or "UTC")
-        self.start = start - timedelta(days=1)
+        # From the midnight (UTC) before the day before ``start``: the windows
+        # of all inquiries of a day are the same, so their work intervals come
+        # from the calendar's cache.
+        self.start = datetime.combine((start - timedelta(days=1)).date(), time.min)
         self.fetched_until = self.start
         self.starts = []
         self.stops = []
@@ -48,12 +51,8 @@ class WorkingTime:
         while self.fetched_until < until:
             begin = self.fetched_until
             end = begin + WINDOW
-            intervals = self.calendar._work_intervals_batch(
-                utc.localize(begin), utc.localize(end)
-            )[False]
-            for start, stop, _meta in intervals:
-                start_utc = start.astimezone(utc).replace(tzinfo=None)
-                stop_utc = stop.astimezone(utc).replace(tzinfo=None)
+            intervals = self.calendar._citizen_work_intervals(begin, end)
+            for start_utc, stop_utc, local_day in intervals:
                 if stop_utc <= start_utc:
                     continue
                 if self.stops and start_utc < self.stops[-1]:
@@ -64,7 +63,7 @@ class WorkingTime:
                 self.stops.append(stop_utc)
                 hours = (stop_utc - start_utc).total_seconds() / 3600
                 self.cumulative.append(self.cumulative[-1] + hours)
-                self.working_dates.add(start.date())
+                self.working_dates.add(local_day)
             self.fetched_until = end
 
     # ------------------------------------------------------------
