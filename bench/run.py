@@ -513,7 +513,17 @@ def process_mails(targets, mails):
     finally:
         for cr, _thread in sessions.values():
             cr.close()
-    return {kind: sample.summary() for kind, sample in samples.items()}
+    summaries = {kind: sample.summary() for kind, sample in samples.items()}
+    for kind, summary in summaries.items():
+        log(
+            "  %s: median %.1f ms, p95 %.1f ms, %s queries, %d failed",
+            kind,
+            summary["median_ms"] or 0,
+            summary["p95_ms"] or 0,
+            summary["queries"],
+            summary["failures"],
+        )
+    return summaries
 
 
 def intake(targets, args, tag, used_senders):
@@ -619,6 +629,13 @@ def counter(targets, args):
             model.create(vals_list)
             cr.commit()
             elapsed = time.perf_counter() - start
+        log(
+            "  %s: save median %.1f ms, %s queries; batch %.1f per second",
+            target.kind,
+            saves[target.kind].summary()["median_ms"] or 0,
+            saves[target.kind].summary()["queries"],
+            len(vals_list) / elapsed,
+        )
         results[target.kind] = {
             "form": forms[target.kind].summary(),
             "save": saves[target.kind].summary(),
