@@ -143,6 +143,41 @@ class TestAssignment(CitizenDeadlineCommon):
         waiting = self._inquiry()
         self.assertTrue(waiting.user_id)
 
+    def test_automatic_assignment_follows_without_a_separate_mail(self):
+        """As crm's lead assignment: the assignee follows the inquiry and the
+        chatter says who got it; only a hand-picked assignee is mailed."""
+        self.building.assignment_method = "round_robin"
+        Message = self.env["mail.message"]
+        before = Message.search([], order="id desc", limit=1).id
+        inquiry = self._inquiry(queue_id=self.building.id)
+        self.assertIn(inquiry.user_id, self.caseworkers)
+        self.assertIn(inquiry.user_id.partner_id, inquiry.message_partner_ids)
+        new_messages = Message.search([("id", ">", before)])
+        self.assertFalse(
+            new_messages.filtered(
+                lambda m: inquiry.user_id.partner_id in m.partner_ids
+            ),
+            "no 'assigned to you' notification for an automatic assignment",
+        )
+        self.assertIn(
+            inquiry.user_id.name,
+            "".join(
+                new_messages.filtered(lambda m: m.res_id == inquiry.id).mapped("body")
+            ),
+        )
+        picked = self.caseworkers[0]
+        chosen = self._inquiry(queue_id=self.building.id, user_id=picked.id)
+        self.assertTrue(
+            Message.search(
+                [
+                    ("model", "=", "citizen.inquiry"),
+                    ("res_id", "=", chosen.id),
+                    ("partner_ids", "in", picked.partner_id.ids),
+                ]
+            ),
+            "a hand-picked assignee is notified",
+        )
+
     def test_forwarding_to_a_queue_that_assigns(self):
         self.building.assignment_method = "round_robin"
         inquiry = self._inquiry()

@@ -150,6 +150,28 @@ class TestSlaDeadlines(CitizenDeadlineCommon):
         inquiry = self._permit(oslo(2026, 12, 23, 12, 0))
         self.assertEqual(inquiry.date_deadline, oslo(2026, 12, 28, 12, 0))
 
+    def test_new_holiday_moves_the_next_deadline(self):
+        # The calendar's work intervals are cached between inquiries; a leave
+        # entered afterwards must count for the next one.
+        first = self._permit(oslo(2026, 3, 2, 8, 0))
+        self.assertEqual(first.date_deadline, oslo(2026, 3, 3, 16, 0))
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Kommunens kursdag",
+                "calendar_id": self.calendar.id,
+                "date_from": oslo(2026, 3, 3, 0, 0),
+                "date_to": oslo(2026, 3, 3, 23, 59),
+            }
+        )
+        second = self._permit(oslo(2026, 3, 2, 8, 0))
+        self.assertEqual(second.date_deadline, oslo(2026, 3, 4, 16, 0))
+        # and a changed attendance as well: no more Wednesdays
+        self.calendar.attendance_ids.filtered(
+            lambda attendance: attendance.dayofweek == "2"
+        ).unlink()
+        third = self._permit(oslo(2026, 3, 2, 8, 0))
+        self.assertEqual(third.date_deadline, oslo(2026, 3, 5, 16, 0))
+
     def test_forwarding_applies_the_new_queue_targets(self):
         inquiry = self._inquiry(
             service_id=self.service_other.id, date_received=oslo(2026, 3, 2, 8, 0)
