@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -120,3 +121,39 @@ class CitizenAuditLog(models.Model):
         # Entries are written by the audited code itself, whoever the user is;
         # nobody holds a create right on the model, so sudo is the only way in.
         return self.sudo().create(vals_list)
+
+    @api.model
+    def _log_identity_search(self, numbers):
+        """Find the partners holding these exact identity numbers and log the
+        search, in one statement: the front desk looks citizens up by number
+        all day, and the lookup must stay within milliseconds. One entry per
+        partner found (as ``_log``); a search that finds nobody is logged too.
+        Returns the ids of the partners found."""
+        self.env["res.partner"].flush_model(["national_id"])
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO citizen_audit_log
+                       (date, user_id, action, res_model, res_id, partner_id,
+                        field_names, remote_addr, description)
+                   SELECT %(now)s, %(uid)s, 'search', 'res.partner', id, id,
+                          'national_id', %(addr)s, %(description)s
+                     FROM res_partner
+                    WHERE national_id IN %(numbers)s
+                RETURNING partner_id""",
+                now=fields.Datetime.now(),
+                uid=self.env.uid,
+                addr=self._remote_addr() or None,
+                description="Searched by full identity number",
+                numbers=tuple(numbers),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            self._log(
+                "search",
+                self.env["res.partner"],
+                field_names=["national_id"],
+                description="Searched by full identity number",
+                per_record=False,
+            )
+        return ids

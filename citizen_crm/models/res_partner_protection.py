@@ -401,18 +401,15 @@ class ResPartner(models.Model):
         if not isinstance(value, (str, list, tuple)) and value:
             # Odoo 19 hands "in" values over as a set: keep them searchable.
             value = list(value)
-        domain = super()._search_national_id_masked(operator, value)
-        if not domain.is_false():
-            # The ids found are logged, not shown: the user searched by number.
-            found = self.sudo().with_context(active_test=False).search(domain)
-            self.env["citizen.audit.log"]._log(
-                "search",
-                found,
-                field_names=["national_id"],
-                description="Searched by full identity number",
-                per_record=False,
-            )
-        return domain
+        return super()._search_national_id_masked(operator, value)
+
+    @api.model
+    def _citizen_find_national_ids(self, numbers):
+        # Every lookup by identity number is logged; the audit trail finds the
+        # partners and logs them in the same statement, so the plain search of
+        # super() is not run as well. Only the ids leave it, and the caller's
+        # search applies the record rules to them.
+        return self.env["citizen.audit.log"]._log_identity_search(numbers)
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)

@@ -56,6 +56,22 @@ class TestIdentityNumber(PrivacyCase):
         self.assertTrue(entries)
         self.assertEqual(entries.partner_id, self.plain)
         self.assertNoFullNumber(entries.read(), self.plain_number)
+        # A valid number nobody holds is a lookup too, and logged as one.
+        unknown = synthetic_number(1971, 11, 30)
+        self.assertFalse(Partner.search([("national_id_masked", "=", unknown)]))
+        misses = (
+            self.env["citizen.audit.log"]
+            .sudo()
+            .search(
+                [
+                    ("action", "=", "search"),
+                    ("user_id", "=", self.frontdesk.id),
+                    ("partner_id", "=", False),
+                ]
+            )
+        )
+        self.assertTrue(misses)
+        self.assertNoFullNumber(misses.read(), unknown)
 
     @users("privacy_frontdesk")
     def test_export_of_masked_number(self):
