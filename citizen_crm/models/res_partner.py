@@ -121,6 +121,12 @@ class ResPartner(models.Model):
     # bounce counter, recipients), with no is_citizen condition: without this
     # index every e-mail read all 500,000 partners three times, ~0.9 s.
     _email_normalized_idx = models.Index("(email_normalized)")
+    # A phone number typed into the citizen field is compared digit by digit
+    # (_search_phone_digits): this index of the digits turns the scan of every
+    # partner (~1 s at 500,000) into an index lookup.
+    _phone_digits_trgm_idx = models.Index(
+        _trigram_index("(regexp_replace(phone, '[^0-9]', '', 'g'))")
+    )
 
     # ------------------------------------------------------------
     # Identity number
