@@ -35,6 +35,12 @@ class CitizenInquiry(models.Model):
     tag_ids = fields.Many2many("citizen.inquiry.tag", string="Tags")
 
     _queue_assigned_idx = models.Index("(queue_id, id DESC) WHERE user_id IS NOT NULL")
+    # Balanced assignment counts the open inquiries of each member on every
+    # new inquiry: without it that count read the whole open part of the
+    # front line's index, ~120 ms per mail at a million inquiries.
+    _open_user_idx = models.Index(
+        "(user_id) INCLUDE (company_id) WHERE active IS TRUE AND is_closed IS NOT TRUE"
+    )
 
     # ------------------------------------------------------------
     # Intake
