@@ -8,11 +8,11 @@ from .common_mail import CitizenMailCase
 # measured on Odoo 19 Community with citizen_crm alone (no other app hooking
 # into mail.thread). They include routing, the loop guard, the citizen match,
 # the inquiry, the posted mail and the acknowledgement (a queued mail.mail),
-# and routing rules, assignment and the SLA/legal deadlines (working calendar
-# and holidays read once per mail: 6 queries).
-NEW_MAIL_FROM_CITIZEN = 76
-NEW_MAIL_FROM_UNKNOWN = 74
-REPLY = 32
+# and routing rules, assignment and the SLA/legal deadlines (the calendar's
+# work intervals come from the registry cache: 2 queries). Measured 72, 70, 32.
+NEW_MAIL_FROM_CITIZEN = 73
+NEW_MAIL_FROM_UNKNOWN = 71
+REPLY = 33
 
 
 @tagged("post_install", "-at_install", "citizen_mail")
