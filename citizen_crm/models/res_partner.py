@@ -27,6 +27,9 @@ NATIONAL_ID_KINDS = [
 ]
 
 PRIVACY_GROUP = "citizen_crm.group_privacy_officer"
+# Matches of a name fragment looked up before they are sorted (see
+# ResPartner._citizen_prefetch_matches).
+CITIZEN_PREFETCH = 1000
 # Who may read inquiries: other employees read partners without them.
 INQUIRY_GROUPS = "citizen_crm.group_frontdesk,citizen_crm.group_caseworker"
 
@@ -275,9 +278,26 @@ class ResPartner(models.Model):
             return self._search_national_id_masked("=", value)
         domain = super()._search_display_name(operator, value)
         if searchable and self.env.context.get("citizen_search"):
+            domain = self._citizen_prefetch_matches(domain, value)
             digits = "".join(ch for ch in value if ch.isdigit() or ch == "+")
             if len(digits) >= 5 and len(digits) >= len(value.replace(" ", "")) - 1:
                 return domain | self._search_phone_digits(value)
+        return domain
+
+    @api.model
+    def _citizen_prefetch_matches(self, domain, value):
+        """The citizen field shows the first matches by name. PostgreSQL may
+        then walk the name index in alphabetical order, testing every partner
+        until it has them: fast when matches are everywhere, ~0.7 s at 500,000
+        citizens when they all sit far down the alphabet ("lars berg"). Rare
+        fragments are found through the trigram indexes first, without order,
+        and only those few are sorted; when a fragment matches more than
+        CITIZEN_PREFETCH partners, the ordered walk is the fast plan and stays."""
+        if len(value.strip()) < 3:  # no trigram to look up
+            return domain
+        ids = self._search(domain, limit=CITIZEN_PREFETCH).get_result_ids()
+        if len(ids) < CITIZEN_PREFETCH:
+            return Domain("id", "in", list(ids))
         return domain
 
     @api.model

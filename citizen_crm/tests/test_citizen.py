@@ -1,4 +1,5 @@
 import datetime
+from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
@@ -6,6 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged, users
 from odoo.tools import mute_logger
 
+from ..models import res_partner
 from .common import CitizenCrmCase, synthetic_id
 
 
@@ -173,6 +175,19 @@ class TestCitizenIdentity(CitizenCrmCase):
         # Negative and set operators do not enumerate numbers either.
         self.assertFalse(Partner.search([("national_id_masked", "!=", False)]))
         self.assertFalse(Partner.search([("national_id_masked", "not in", ["x"])]))
+
+    def test_name_search_orders_rare_and_common_fragments(self):
+        """The citizen field lists the first matches by name, whether the
+        fragment is rare (prefetched by trigram, then sorted) or matches more
+        than the prefetch cap (left to the ordered walk)."""
+        Partner = self.env["res.partner"].with_context(citizen_search=True)
+        names = [f"Zorba Testesen {index:04d}" for index in range(12)]
+        Partner.create([{"name": name, "is_citizen": True} for name in reversed(names)])
+        found = Partner.name_search("zorba testesen", limit=8)
+        self.assertEqual([name for _id, name in found], names[:8])
+        with patch.object(res_partner, "CITIZEN_PREFETCH", 5):
+            found = Partner.name_search("zorba testesen", limit=8)
+        self.assertEqual([name for _id, name in found], names[:8])
 
     @users("tst_frontdesk")
     def test_phone_search(self):
