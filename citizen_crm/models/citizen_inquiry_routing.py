@@ -51,7 +51,9 @@ class CitizenInquiry(models.Model):
         """Create the inquiry of a new mail, as mail.thread.cc and mail.thread
         do, without their ``fields_get()``: it describes every field of the
         model (about 20 ms per mail) only to learn that a name field exists.
-        Keywords of the routing rules are looked for in the mail's text too."""
+        super() is not called: an addon overriding mail.thread.message_new for
+        every model must extend this one as well for inquiries. Keywords of the
+        routing rules are looked for in the mail's text too."""
         text = html2plaintext(msg_dict.get("body") or "")
         values = {
             "email_cc": ", ".join(
