@@ -3,6 +3,27 @@ from pytz import utc
 from odoo import api, models, tools
 
 
+class CitizenWorkIntervalsCache(models.AbstractModel):
+    """Clears the cached work intervals (``resource.calendar``) whenever a
+    calendar, an attendance or a leave is created, written or deleted."""
+
+    _name = "citizen.work.intervals.cache"
+    _description = "Cached Work Intervals"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+
 class ResourceCalendar(models.Model):
     """Work intervals cached per calendar and window.
 
@@ -14,7 +35,7 @@ class ResourceCalendar(models.Model):
     or a leave is written.
     """
 
-    _inherit = "resource.calendar"
+    _inherit = ["resource.calendar", "citizen.work.intervals.cache"]
 
     @tools.ormcache("self.id", "begin", "end")
     def _citizen_work_intervals(self, begin, end):
@@ -36,51 +57,10 @@ class ResourceCalendar(models.Model):
             for start, stop, _meta in intervals
         )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
-
 
 class ResourceCalendarAttendance(models.Model):
-    _inherit = "resource.calendar.attendance"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the cached work intervals of the calendars (resource.calendar)
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
+    _inherit = ["resource.calendar.attendance", "citizen.work.intervals.cache"]
 
 
 class ResourceCalendarLeaves(models.Model):
-    _inherit = "resource.calendar.leaves"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the cached work intervals of the calendars (resource.calendar)
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
+    _inherit = ["resource.calendar.leaves", "citizen.work.intervals.cache"]
