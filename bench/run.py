@@ -629,16 +629,17 @@ def counter(targets, args):
             model.create(vals_list)
             cr.commit()
             elapsed = time.perf_counter() - start
+        save = saves[target.kind].summary()
         log(
             "  %s: save median %.1f ms, %s queries; batch %.1f per second",
             target.kind,
-            saves[target.kind].summary()["median_ms"] or 0,
-            saves[target.kind].summary()["queries"],
+            save["median_ms"] or 0,
+            save["queries"],
             len(vals_list) / elapsed,
         )
         results[target.kind] = {
             "form": forms[target.kind].summary(),
-            "save": saves[target.kind].summary(),
+            "save": save,
             "batch": {
                 "per_second": len(vals_list) / elapsed,
                 "seconds": elapsed,
