@@ -53,6 +53,18 @@ class TestMailIntake(CitizenMailCase):
         self.assertEqual(incoming.attachment_ids.mapped("name"), ["situasjonskart.pdf"])
         self.assertEqual(incoming.attachment_ids.res_id, inquiry.id)
 
+    def test_cc_kept_on_the_inquiry(self):
+        # as mail.thread.cc does: the inquiry's own message_new replaces it
+        raw = self.build_mail(
+            headers={"Cc": "Advokat Berg <berg@advokat.example.no>, ola@example.no"}
+        )
+        with self.mock_mail_gateway():
+            inquiry = self.env["citizen.inquiry"].browse(self.process(raw))
+        self.assertEqual(
+            inquiry.email_cc,
+            '"Advokat Berg" <berg@advokat.example.no>, ola@example.no',
+        )
+
     def test_sender_matched_case_insensitive(self):
         raw = self.build_mail(email_from="KARI.Nordmann@EXAMPLE.no")
         with self.mock_mail_gateway():
