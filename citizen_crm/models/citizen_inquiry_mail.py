@@ -9,7 +9,7 @@ import pytz
 from babel.dates import format_date
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.fields import Domain
 from odoo.tools.mail import (
     email_normalize,
@@ -355,33 +355,82 @@ class CitizenInquiry(models.Model):
         render_context = self._citizen_ack_render_context(language)
         subject = template._render_field(
             "subject", self.ids, add_context=render_context
+        )[self.id]
+        body = template._render_field(
+            "body_html", self.ids, add_context=render_context
+        )[self.id]
+        email_from = self._citizen_ack_email_from()
+        # record_name: the number only, never the subject the citizen wrote
+        body_html = template._render_encapsulate(
+            "mail.mail_notification_light",
+            body,
+            add_context={
+                "company": self.company_id,
+                "model_description": self.env["ir.model"]._get(self._name).name,
+                "record_name": self.number,
+            },
+            context_record=self,
         )
-        body = template._render_field("body_html", self.ids, add_context=render_context)
-        recipients = {}
-        if self.partner_id and self.partner_id.email_normalized == sender:
-            recipients["partner_ids"] = self.partner_id.ids
-        else:
-            recipients["outgoing_email_to"] = sender
-        self.message_post(
-            body=Markup(body[self.id]),
-            subject=subject[self.id],
-            message_type="auto_comment",
-            subtype_xmlid="mail.mt_comment",
+        # sudo: the alias domain is configuration, read for the bounce address
+        alias_domain = self.sudo()._mail_get_alias_domains(
+            default_company=self.env.company
+        )[self.id]
+        values = {
+            "model": self._name,
+            "res_id": self.id,
+            "record_alias_domain_id": alias_domain.id,
+            "record_company_id": self.company_id.id,
+            "record_name": self.number,
+            "message_type": "auto_comment",
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
             # No author partner: Odoo would ping the author of the message a
             # reply answers, i.e. mail the municipality on every reply.
-            author_id=False,
-            email_from=self._citizen_ack_email_from(),
-            message_id=generate_tracking_message_id(ACK_MESSAGE_ID_MARKER),
-            email_layout_xmlid="mail.mail_notification_light",
-            mail_headers={
-                "Auto-Submitted": "auto-replied",
-                "X-Auto-Response-Suppress": "All",
-            },
-            notify_skip_followers=True,
-            force_record_name=self.number,
-            # through the mail queue: the fetcher does not wait for SMTP
-            force_send=False,
-            **recipients,
+            "author_id": False,
+            "email_from": email_from,
+            "reply_to": self._notify_get_reply_to(default=email_from)[self.id],
+            "subject": subject,
+            "body": Markup(body),
+            "body_html": body_html,
+            "message_id": generate_tracking_message_id(ACK_MESSAGE_ID_MARKER),
+            "references": msg_dict.get("message_id") or False,
+            "headers": repr(
+                self._notify_by_email_get_headers(
+                    headers={
+                        "Auto-Submitted": "auto-replied",
+                        "X-Auto-Response-Suppress": "All",
+                    }
+                )
+            ),
+            "auto_delete": template.auto_delete,
+            "is_notification": True,
+        }
+        to_partner = self.partner_id and self.partner_id.email_normalized == sender
+        if to_partner:
+            values["recipient_ids"] = [Command.link(self.partner_id.id)]
+        else:
+            values["email_to"] = sender
+        # The acknowledgement goes to one known address, so it skips the
+        # follower notification machinery of message_post (recipient
+        # classification, portal links, a layout per recipient group) and
+        # lands in the mail queue directly: the fetcher does not wait for
+        # SMTP. The notification keeps its delivery status in the chatter.
+        # sudo: the gateway writes the inquiry's own receipt; mail.mail and
+        # mail.notification are not writable by staff
+        mail = self.env["mail.mail"].sudo().create(values)
+        self.env["mail.notification"].sudo().create(
+            {
+                "author_id": False,
+                "mail_message_id": mail.mail_message_id.id,
+                "mail_mail_id": mail.id,
+                "notification_type": "email",
+                "notification_status": "ready",
+                "is_read": True,
+                **(
+                    {"res_partner_id": self.partner_id.id}
+                    if to_partner
+                    else {"mail_email_address": sender}
+                ),
+            }
         )
         self.date_acknowledged = fields.Datetime.now()
         return True

@@ -35,6 +35,7 @@ class ResourceCalendar(models.Model):
     or a leave is written.
     """
 
+    _name = "resource.calendar"
     _inherit = ["resource.calendar", "citizen.work.intervals.cache"]
 
     @tools.ormcache("self.id", "begin", "end")
@@ -59,8 +60,10 @@ class ResourceCalendar(models.Model):
 
 
 class ResourceCalendarAttendance(models.Model):
+    _name = "resource.calendar.attendance"
     _inherit = ["resource.calendar.attendance", "citizen.work.intervals.cache"]
 
 
 class ResourceCalendarLeaves(models.Model):
+    _name = "resource.calendar.leaves"
     _inherit = ["resource.calendar.leaves", "citizen.work.intervals.cache"]

@@ -300,6 +300,25 @@ class TestMailAcknowledgement(CitizenMailCase):
         self.assertIn(ALIAS_EMAIL, mail.reply_to)
         self.assertIn("citizen-inquiry-ack", mail.message_id)
 
+    def test_acknowledgement_in_the_chatter_with_delivery_status(self):
+        raw = self.build_mail(msg_id="<original@mail.example.no>")
+        inquiry, mail = self._ack_for(raw, self.citizen.email)
+        message = mail.mail_message_id
+        self.assertIn(message, inquiry.message_ids)
+        self.assertEqual(message.message_type, "auto_comment")
+        self.assertFalse(message.author_id)
+        self.assertIn("regne med svar innen", message.body)
+        self.assertNotIn("<html", message.body, "the chatter shows the text only")
+        self.assertIn(inquiry.number, mail.body_html, "sent in Odoo's light layout")
+        self.assertEqual(
+            message.notification_ids.mapped(
+                lambda n: (n.res_partner_id, n.notification_type, n.mail_mail_id)
+            ),
+            [(self.citizen, "email", mail)],
+        )
+        self.assertEqual(mail.references, "<original@mail.example.no>")
+        self.assertIn(f"'X-Odoo-Objects': 'citizen.inquiry-{inquiry.id}'", mail.headers)
+
     def test_acknowledgement_of_unknown_sender_language_from_header(self):
         for language, subject in (
             ("en-GB", "We have received your inquiry"),
