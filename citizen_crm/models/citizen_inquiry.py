@@ -200,7 +200,13 @@ class CitizenInquiry(models.Model):
 
     @api.model
     def _default_channel_id(self):
-        return self.env.ref("citizen_crm.channel_counter", raise_if_not_found=False)
+        # the xmlid's record id is cached; env.ref() would also check that
+        # the record exists, one query per new inquiry
+        return self.env["citizen.channel"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "citizen_crm.channel_counter", raise_if_not_found=False
+            )
+        )
 
     @api.model
     def _get_default_queue(self, company=None):

@@ -308,7 +308,11 @@ class CitizenInquiry(models.Model):
     def _citizen_ack_render_context(self, language):
         self.ensure_one()
         deadline = self.date_deadline or self.date_received
-        timezone = pytz.timezone(self.company_id.partner_id.tz or "Europe/Oslo")
+        # the calendar that planned the deadline (already read) says where
+        # the municipality is
+        timezone = pytz.timezone(
+            self.company_id.resource_calendar_id.tz or "Europe/Oslo"
+        )
         local_date = pytz.utc.localize(deadline).astimezone(timezone).date()
         return {
             "answer_date": format_date(

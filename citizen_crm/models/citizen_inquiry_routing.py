@@ -121,7 +121,11 @@ class CitizenInquiry(models.Model):
         if bodies:
             # Logged as the system decision it is; the user may no longer
             # read an inquiry routed away from their queues.
-            inquiries.filtered(lambda i: i.id in bodies)._message_log_batch(bodies)
+            # The author is the current user (OdooBot on intake); a log note
+            # is never mailed, so it needs no sender address to look up.
+            inquiries.filtered(lambda i: i.id in bodies)._message_log_batch(
+                bodies, author_id=self.env.user.partner_id.id, email_from=False
+            )
         return inquiries
 
     @api.model

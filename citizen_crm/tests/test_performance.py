@@ -30,11 +30,11 @@ FAST = {
 # working calendar, holidays and rules: 3 to 9 queries to the foundation's).
 COUNTER_FORM = 43  # load the counter action, fill the form in, save: measured 42
 COUNTER_SAVE = 24  # the save alone (issue 6 target: <= 30): measured 23
-CREATE_ONE = 25  # create() of one inquiry with the counter form's values: 24
+CREATE_ONE = 24  # create() of one inquiry with the counter form's values: 23
 # create() of ten: the one-inquiry queries plus one nextval per extra inquiry
-# (33); sequence, yearly range, first stage and closing are looked up or
+# (32); sequence, yearly range, first stage and closing are looked up or
 # written once per batch, not once per inquiry (was 58 before).
-CREATE_TEN = 34
+CREATE_TEN = 33
 FORWARD = 54  # forward one inquiry through the wizard, members notified: 53
 CITIZEN_FORM = 20  # open a citizen's form: get_views + web_read of its fields: 19
 QUEUE_OVERVIEW = 11  # the queue dashboard, three counters in two grouped reads: 10
