@@ -165,6 +165,15 @@ class Product:
         """Switch on what the product offers for intake; returns what is on."""
         return []
 
+    def set_acknowledgement(self, env, on):
+        """Acknowledge new e-mails (or stop); commits. citizen_crm always
+        acknowledges an e-mail, and never a counter visit."""
+
+    def set_assignment(self, env, method):
+        """Automatic assignment method of every queue, where the product has
+        one; returns whether it has; commits."""
+        return False
+
     # -- e-mail intake --------------------------------------------------------
 
     def mailbox(self, index):
@@ -358,6 +367,14 @@ class CitizenProduct(Product):
         env.cr.commit()
         return enabled
 
+    def set_assignment(self, env, method):
+        queues = env["citizen.queue"].search([])
+        if "assignment_method" not in queues._fields:
+            return False
+        queues.write({"assignment_method": method})
+        env.cr.commit()
+        return True
+
     def _enable_routing(self, env):
         """Routing rules, assignment and service levels, where the routing
         feature is installed: what a municipality would configure."""
@@ -387,8 +404,11 @@ class CitizenProduct(Product):
             )
             enabled.append("5 routing rules")
         if "assignment_method" in queues._fields:
-            queues.write({"assignment_method": "balanced"})
-            enabled.append("balanced assignment")
+            # Automatic assignment is not among the features the intake
+            # target names, and helpdesk_mgmt has none: the queues keep
+            # their default (manual) and the intake phases measure balanced
+            # assignment in a separate run (set_assignment).
+            enabled.append("manual assignment (balanced: separate rows)")
         sla = {"sla_first_response_hours": 8.0, "sla_resolution_hours": 80.0}
         sla = {name: value for name, value in sla.items() if name in services._fields}
         if sla:
@@ -453,6 +473,30 @@ class CitizenProduct(Product):
         return [row[0] for row in env.cr.fetchall()]
 
 
+# The acknowledgement helpdesk_mgmt sends in the bench: what citizen_crm's
+# says (number, team, how to add something), to the ticket's partner or,
+# without one, to the sender's address.
+HELPDESK_ACK_BODY = """<div style="margin: 0px; padding: 0px;">
+    <p>Hello,</p>
+    <p>Thank you for contacting <t t-out="object.team_id.name or ''"/> at
+        <t t-out="object.company_id.name or ''"/>. Your request has the reference
+        <strong t-out="object.number or ''"/>.</p>
+    <p>You can expect an answer within 14 days. If you want to add something,
+        reply to this e-mail and keep the reference in the subject.</p>
+    <p>Kind regards<br/><t t-out="object.team_id.name or ''"/></p>
+    <p style="font-size: 12px; color: #888888;">This is an automatic
+        confirmation that we received your e-mail.</p>
+</div>"""
+HELPDESK_ACK = {
+    "name": "Bench: ticket received",
+    "subject": "We have received your request - {{ object.number }}",
+    "partner_to": "{{ object.partner_id.id or '' }}",
+    "email_to": "{{ (not object.partner_id and object.partner_email) or '' }}",
+    "auto_delete": True,
+    "body_html": HELPDESK_ACK_BODY,
+}
+
+
 class HelpdeskProduct(Product):
     label = "helpdesk_mgmt"
     module = "helpdesk_mgmt"
@@ -505,7 +549,33 @@ class HelpdeskProduct(Product):
         )
 
     def enable_features(self, env):
-        return ["stock helpdesk_mgmt: no deadlines, routing or acknowledgement"]
+        return [
+            "helpdesk_mgmt: no deadlines, routing rules or automatic assignment",
+            "acknowledgement of e-mails: a mail template on the New stage "
+            "(helpdesk_mgmt's way), switched on for the intake phases only",
+        ]
+
+    def set_acknowledgement(self, env, on):
+        """helpdesk_mgmt mails the customer the template of a ticket's stage
+        when the stage is set, also at creation: a template on the New stage
+        is its acknowledgement of receipt. Counter visits are acknowledged by
+        neither product, so it is on only while e-mails come in."""
+        stage = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
+        template = env.ref("__bench__.helpdesk_ack", raise_if_not_found=False)
+        if on and not template:
+            template = env["mail.template"].create(
+                dict(HELPDESK_ACK, model_id=env["ir.model"]._get_id("helpdesk.ticket"))
+            )
+            env["ir.model.data"].create(
+                {
+                    "module": "__bench__",
+                    "name": "helpdesk_ack",
+                    "model": "mail.template",
+                    "res_id": template.id,
+                }
+            )
+        stage.mail_template_id = template if on else False
+        env.cr.commit()
 
     def counter_form(self, env):
         return env["helpdesk.ticket"], None

@@ -93,6 +93,13 @@ def parse_args(argv):
         "--replies", type=int, default=300, help="replies per intake run (default 300)"
     )
     size.add_argument(
+        "--assigned-mails",
+        type=int,
+        default=200,
+        help="new e-mails per intake run with balanced assignment on, for the "
+        "products that have it (default 200; 0 skips them)",
+    )
+    size.add_argument(
         "--counter",
         type=int,
         default=100,
@@ -560,14 +567,69 @@ def intake(targets, args, tag, used_senders):
                 build_mail(name, email, to, f"Re: {subject}", reply_id, msgid)
             )
         mails[target.kind], replies[target.kind] = new, answers
-    log("intake %s: %d new mails per product", tag, args.mails)
-    new_results = process_mails(targets, mails)
-    log("intake %s: %d replies per product", tag, len(replies[targets[0].kind]))
-    reply_results = process_mails(targets, replies)
-    return {
-        kind: {"new": new_results[kind], "reply": reply_results[kind]}
-        for kind in new_results
-    }
+    for target in targets:
+        with target.registry.cursor() as cr:
+            target.product.set_acknowledgement(target.env(cr), True)
+    try:
+        log("intake %s: %d new mails per product", tag, args.mails)
+        new_results = process_mails(targets, mails)
+        log("intake %s: %d replies per product", tag, len(replies[targets[0].kind]))
+        reply_results = process_mails(targets, replies)
+        results = {
+            kind: {"new": new_results[kind], "reply": reply_results[kind]}
+            for kind in new_results
+        }
+        if args.assigned_mails:
+            assigned = assigned_intake(targets, args, tag, used_senders)
+            for kind, summary in assigned.items():
+                results[kind]["new_assigned"] = summary
+    finally:
+        for target in targets:
+            with target.registry.cursor() as cr:
+                target.product.set_acknowledgement(target.env(cr), False)
+    return results
+
+
+def assigned_intake(targets, args, tag, used_senders):
+    """``args.assigned_mails`` more new mails from known citizens with
+    balanced assignment switched on in every queue, for the products that
+    assign automatically (helpdesk_mgmt does not); the queues are set back to
+    manual afterwards."""
+    assigning = []
+    for target in targets:
+        with target.registry.cursor() as cr:
+            if target.product.set_assignment(target.env(cr), "balanced"):
+                assigning.append(target)
+    if not assigning:
+        return {}
+    try:
+        mails = {}
+        for target in assigning:
+            rng = random.Random(f"{tag}-assigned")
+            known = pick_senders(
+                target, args.assigned_mails, rng, used_senders[target.kind]
+            )
+            mails[target.kind] = [
+                build_mail(
+                    name,
+                    email,
+                    target.product.mailbox(index),
+                    f"{MAIL_SUBJECTS[index % len(MAIL_SUBJECTS)]} ({tag} a{index})",
+                    make_msgid(f"bench-{tag}-a{index}", "example.org"),
+                )
+                for index, (name, email) in enumerate(known)
+            ]
+        log(
+            "intake %s: %d new mails with balanced assignment (%s)",
+            tag,
+            args.assigned_mails,
+            ", ".join(target.product.label for target in assigning),
+        )
+        return process_mails(assigning, mails)
+    finally:
+        for target in assigning:
+            with target.registry.cursor() as cr:
+                target.product.set_assignment(target.env(cr), "none")
 
 
 # ---------------------------------------------------------------------------
@@ -813,6 +875,14 @@ def table_rows(results, args):
         add(f"new mail @{small}: p95 ms", ("intake_small", "new", "p95_ms"))
         add(f"new mail @{small}: queries", ("intake_small", "new", "queries"))
         add(f"new mail @{small}: failed", ("intake_small", "new", "failures"), "0")
+        add(
+            f"new mail @{small}, balanced assignment: median ms",
+            ("intake_small", "new_assigned", "median_ms"),
+        )
+        add(
+            f"new mail @{small}, balanced assignment: queries",
+            ("intake_small", "new_assigned", "queries"),
+        )
         add(f"reply @{small}: median ms", ("intake_small", "reply", "median_ms"))
         add(f"reply @{small}: p95 ms", ("intake_small", "reply", "p95_ms"))
         add(f"reply @{small}: queries", ("intake_small", "reply", "queries"))
@@ -880,6 +950,11 @@ def table_rows(results, args):
         add(f"new mail @{large}: p95 ms", ("intake_large", "new", "p95_ms"))
         add(f"new mail @{large}: queries", ("intake_large", "new", "queries"))
         add(f"new mail @{large}: failed", ("intake_large", "new", "failures"), "0")
+        add(
+            f"new mail @{large}, balanced assignment: median ms",
+            ("intake_large", "new_assigned", "median_ms"),
+            f"<= @{small}",
+        )
         add(
             f"reply @{large}: median ms",
             ("intake_large", "reply", "median_ms"),
