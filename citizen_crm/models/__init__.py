@@ -1,4 +1,5 @@
 from . import national_id
+from . import citizen_registry_cache
 from . import citizen_channel
 from . import citizen_los_theme
 from . import citizen_inquiry_stage
@@ -33,6 +34,7 @@ from . import citizen_inquiry_privacy
 from . import citizen_service_privacy
 from . import citizen_gdpr_request
 from . import res_company_privacy
+from . import mail_alias
 from . import mail_thread
 from . import mail_mail
 from . import mail_message

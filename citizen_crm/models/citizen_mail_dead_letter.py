@@ -6,9 +6,8 @@ import logging
 import re
 from ast import literal_eval
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.fields import Domain
 from odoo.tools.mail import unfold_references
 
 from .mail_thread_gateway import INQUIRY_MODEL, collect_inquiries
@@ -156,6 +155,45 @@ class CitizenMailDeadLetter(models.Model):
         return text[:size] or False
 
     @api.model
+    @tools.ormcache()
+    def _citizen_alias_table(self):
+        """The inquiry aliases, for the scope of every incoming mail:
+        ({full address: (company id, queue id)}, {local part: (company id,
+        queue id)} for aliases that take any domain). Cached in the
+        registry; writing an alias or an alias domain clears it
+        (``citizen.registry.cache``). Callers must not change it."""
+        # sudo: aliases are configuration; only their routing values are used
+        aliases = (
+            self.env["mail.alias"]
+            .sudo()
+            .search_fetch(
+                [("alias_model_id.model", "=", INQUIRY_MODEL)],
+                [
+                    "alias_full_name",
+                    "alias_name",
+                    "alias_incoming_local",
+                    "alias_domain_id",
+                    "alias_defaults",
+                ],
+                order="id",
+            )
+        )
+        full_names, local_names = {}, {}
+        for alias in aliases:
+            try:
+                defaults = literal_eval(alias.alias_defaults or "{}")
+            except (ValueError, SyntaxError):
+                defaults = {}
+            target = (defaults.get("company_id"), defaults.get("queue_id"))
+            if alias.alias_full_name:
+                full_names.setdefault(alias.alias_full_name.lower(), target)
+            if alias.alias_name and (
+                alias.alias_incoming_local or not alias.alias_domain_id
+            ):
+                local_names.setdefault(alias.alias_name.lower(), target)
+        return full_names, local_names
+
+    @api.model
     def _citizen_scope(self, raw, model=None):
         """Whether a raw message is meant for citizen_crm: None when it is not,
         else a dict with the company and queue it is for (may be empty)."""
@@ -168,35 +206,13 @@ class CitizenMailDeadLetter(models.Model):
             for address in ADDRESS_RE.findall(str(value))
         }
         if addresses:
-            localparts = [address.split("@", 1)[0] for address in addresses]
-            # sudo: aliases are configuration; only their routing values are used
-            alias = (
-                self.env["mail.alias"]
-                .sudo()
-                .search(
-                    Domain("alias_model_id.model", "=", INQUIRY_MODEL)
-                    & (
-                        Domain("alias_full_name", "in", list(addresses))
-                        | (
-                            Domain("alias_name", "in", localparts)
-                            & (
-                                Domain("alias_incoming_local", "=", True)
-                                | Domain("alias_domain_id", "=", False)
-                            )
-                        )
-                    ),
-                    limit=1,
+            full_names, local_names = self._citizen_alias_table()
+            for address in sorted(addresses):
+                found = full_names.get(address) or local_names.get(
+                    address.split("@", 1)[0]
                 )
-            )
-            if alias:
-                try:
-                    defaults = literal_eval(alias.alias_defaults or "{}")
-                except (ValueError, SyntaxError):
-                    defaults = {}
-                return {
-                    "company_id": defaults.get("company_id"),
-                    "queue_id": defaults.get("queue_id"),
-                }
+                if found:
+                    return {"company_id": found[0], "queue_id": found[1]}
         references = unfold_references(
             f"{headers.get('References') or ''} {headers.get('In-Reply-To') or ''}"
         )[-32:]

@@ -357,10 +357,11 @@ class MailThread(models.AbstractModel):
             attachments = message_dict.setdefault("attachments", [])
             if raw and not any(a[0] == "original_email.eml" for a in attachments):
                 attachments.append(self._Attachment("original_email.eml", raw, {}))
+        automated = self._citizen_automated_reason(message)
         this = self.with_context(
-            citizen_mail_automated=self._citizen_automated_reason(message),
+            citizen_mail_automated=automated,
             citizen_mail_no_autoreply=self._citizen_no_autoreply_reason(
-                message, message_dict
+                message, message_dict, automated=automated
             ),
             citizen_mail_lang=self._citizen_content_language(message),
             citizen_mail_partial=tuple(dict.fromkeys(partial)),
@@ -434,10 +435,12 @@ class MailThread(models.AbstractModel):
         return False
 
     @api.model
-    def _citizen_no_autoreply_reason(self, message, message_dict):
+    def _citizen_no_autoreply_reason(self, message, message_dict, automated=None):
         """Why this message must never get an automatic answer: automated
-        mail, a sender asking for none, or a reply to our acknowledgement."""
-        automated = self._citizen_automated_reason(message)
+        mail (``automated``: the reason when the caller has it already), a
+        sender asking for none, or a reply to our acknowledgement."""
+        if automated is None:
+            automated = self._citizen_automated_reason(message)
         if automated:
             return automated
         suppress = {

@@ -1,27 +1,6 @@
 from pytz import utc
 
-from odoo import api, models, tools
-
-
-class CitizenWorkIntervalsCache(models.AbstractModel):
-    """Clears the cached work intervals (``resource.calendar``) whenever a
-    calendar, an attendance or a leave is created, written or deleted."""
-
-    _name = "citizen.work.intervals.cache"
-    _description = "Cached Work Intervals"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
+from odoo import models, tools
 
 
 class ResourceCalendar(models.Model):
@@ -36,7 +15,7 @@ class ResourceCalendar(models.Model):
     """
 
     _name = "resource.calendar"
-    _inherit = ["resource.calendar", "citizen.work.intervals.cache"]
+    _inherit = ["resource.calendar", "citizen.registry.cache"]
 
     @tools.ormcache("self.id", "begin", "end")
     def _citizen_work_intervals(self, begin, end):
@@ -61,9 +40,9 @@ class ResourceCalendar(models.Model):
 
 class ResourceCalendarAttendance(models.Model):
     _name = "resource.calendar.attendance"
-    _inherit = ["resource.calendar.attendance", "citizen.work.intervals.cache"]
+    _inherit = ["resource.calendar.attendance", "citizen.registry.cache"]
 
 
 class ResourceCalendarLeaves(models.Model):
     _name = "resource.calendar.leaves"
-    _inherit = ["resource.calendar.leaves", "citizen.work.intervals.cache"]
+    _inherit = ["resource.calendar.leaves", "citizen.registry.cache"]

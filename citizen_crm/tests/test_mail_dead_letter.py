@@ -192,6 +192,38 @@ class TestMailDeadLetter(CitizenMailCase):
         self.assertIn("tegning.pdf", inquiry.message_ids.attachment_ids.mapped("name"))
 
     @mute_logger(*GATEWAY_LOGGERS)
+    def test_new_and_renamed_queue_addresses_are_known_at_once(self):
+        """The gateway keeps the inquiry aliases in a cache: a queue created
+        or renamed after it was filled still has its failed mail kept."""
+        self.set_param("citizen_crm.mail_max_size_mb", 1)
+        big = [("plan.pdf", b"%PDF" + b"x" * 1500000, "application/pdf")]
+        with self.mock_mail_gateway():
+            self.assertFalse(self.process(self.build_mail(attachments=big)))
+        queue = self.env["citizen.queue"].create(
+            {
+                "name": "Byggesak",
+                "code": "BYGG",
+                "company_id": self.company.id,
+                "alias_name": "byggesak",
+                "alias_domain_id": self.mail_alias_domain.id,
+            }
+        )
+        for address in ("byggesak", "plansak"):
+            with self.subTest(address=address):
+                if address != queue.alias_name:
+                    queue.alias_name = address
+                raw = self.build_mail(
+                    to=f"{address}@{self.mail_alias_domain.name}", attachments=big
+                )
+                with self.mock_mail_gateway():
+                    self.assertFalse(self.process(raw))
+                letter = self.env["citizen.mail.dead.letter"].search(
+                    [], order="id desc", limit=1
+                )
+                self.assertEqual(letter.reason, "too_large")
+                self.assertEqual(letter.queue_id, queue)
+
+    @mute_logger(*GATEWAY_LOGGERS)
     def test_time_budget(self):
         self.set_param("citizen_crm.mail_parse_timeout_s", 0.01)
         raw = (CORPUS_DIR / "html_many_links.eml").read_bytes()
