@@ -16,7 +16,9 @@ class CitizenQueue(models.Model):
     """Who in a queue gets a new inquiry, and the queue's service level."""
 
     _name = "citizen.queue"
-    _inherit = ["citizen.queue", "citizen.sla.mixin"]
+    _inherit = ["citizen.queue", "citizen.sla.mixin", "citizen.registry.cache"]
+    # Routing rules cache whether their queue is active.
+    _citizen_cached_fields = frozenset({"active"})
 
     assignment_method = fields.Selection(
         ASSIGNMENT_METHODS,
@@ -38,13 +40,6 @@ class CitizenQueue(models.Model):
         help="Members who get no new inquiries for now (away, busy elsewhere). "
         "Members on validated time off are skipped without being listed here.",
     )
-
-    def write(self, vals):
-        result = super().write(vals)
-        if "active" in vals:
-            # Routing rules cache whether their queue is active.
-            self.env.registry.clear_cache()
-        return result
 
     # ------------------------------------------------------------
     # Assignment

@@ -58,6 +58,7 @@ class CitizenRoutingRule(models.Model):
     """
 
     _name = "citizen.routing.rule"
+    _inherit = ["citizen.registry.cache"]  # the cached routing table
     _description = "Inquiry Routing Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -151,26 +152,6 @@ class CitizenRoutingRule(models.Model):
         )
         for rule in self:
             rule.inquiry_count = counts.get(rule, 0)
-
-    # ------------------------------------------------------------
-    # CRUD: the cached routing table follows every change
-    # ------------------------------------------------------------
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rules = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return rules
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     # ------------------------------------------------------------
     # Routing
