@@ -76,6 +76,7 @@
     ],
     "external_dependencies": {"python": ["holidays"]},
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

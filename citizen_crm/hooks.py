@@ -10,3 +10,12 @@ def post_init_hook(env):
         for company in companies.filtered(lambda c: not c.citizen_default_queue_id):
             if servicetorg.company_id == company:
                 company.citizen_default_queue_id = servicetorg
+
+
+def uninstall_hook(env):
+    """Drop the audit trail's database function: Odoo drops the module's
+    tables, but knows nothing of functions."""
+    env.cr.execute(
+        "DROP FUNCTION IF EXISTS citizen_audit_identity_search("
+        "text[], integer, varchar, timestamp, varchar)"
+    )

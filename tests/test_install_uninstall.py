@@ -150,11 +150,19 @@ def _partner_columns(db):
     return set(rows.split())
 
 
+def _audit_functions(db):
+    return _sql(
+        db,
+        "SELECT count(*) FROM pg_proc WHERE proname = 'citizen_audit_identity_search'",
+    )
+
+
 def test_uninstall_and_reinstall(odoo_setup, database_copy):
     db = database_copy
     assert _state(db) == "installed"
     assert _existing_tables(db) == set(TABLES)
     assert _partner_columns(db) == set(PARTNER_COLUMNS)
+    assert _audit_functions(db) == "1"
 
     result = _odoo(odoo_setup, db, "shell", input=UNINSTALL_SCRIPT)
     assert "CITIZEN_CRM_UNINSTALLED" in result.stdout, result.stdout + result.stderr
@@ -162,6 +170,8 @@ def test_uninstall_and_reinstall(odoo_setup, database_copy):
     assert _state(db) == "uninstalled"
     assert _existing_tables(db) == set()
     assert _partner_columns(db) == set()
+    # the audit trail's database function goes with its table
+    assert _audit_functions(db) == "0"
     assert (
         _sql(
             db,
@@ -197,6 +207,7 @@ def test_uninstall_and_reinstall(odoo_setup, database_copy):
     )
 
     _odoo(odoo_setup, db, "-i", "citizen_crm", "--stop-after-init")
+    assert _audit_functions(db) == "1"
 
     assert _state(db) == "installed"
     assert _existing_tables(db) == set(TABLES)

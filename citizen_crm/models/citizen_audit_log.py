@@ -122,38 +122,61 @@ class CitizenAuditLog(models.Model):
         # nobody holds a create right on the model, so sudo is the only way in.
         return self.sudo().create(vals_list)
 
-    @api.model
-    def _log_identity_search(self, numbers):
-        """Find the partners holding these exact identity numbers and log the
-        search, in one statement: the front desk looks citizens up by number
-        all day, and the lookup must stay within milliseconds. One entry per
-        partner found (as ``_log``); a search that finds nobody is logged too.
-        Returns the ids of the partners found."""
-        self.env["res.partner"].flush_model(["national_id"])
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO citizen_audit_log
+    # Finds the partners holding exact identity numbers and logs the search:
+    # one entry per partner found (as ``_log``), or one naming nobody when
+    # the number is not held. A function, so that a search by identity number
+    # runs as one statement, the lookup and its audit together (see
+    # ``_identity_search_condition``). ROWS 1 makes the planner start from its
+    # result and fetch the partners by id.
+    _IDENTITY_SEARCH_FUNCTION = """
+        CREATE OR REPLACE FUNCTION citizen_audit_identity_search(
+            numbers text[], searcher integer, addr varchar, stamp timestamp,
+            note varchar)
+        RETURNS SETOF integer LANGUAGE plpgsql VOLATILE ROWS 1 AS $$
+        DECLARE
+            found integer[];
+        BEGIN
+            WITH logged AS (
+                INSERT INTO citizen_audit_log
                        (date, user_id, action, res_model, res_id, partner_id,
                         field_names, remote_addr, description)
-                   SELECT %(now)s, %(uid)s, 'search', 'res.partner', id, id,
-                          'national_id', %(addr)s, %(description)s
-                     FROM res_partner
-                    WHERE national_id IN %(numbers)s
-                RETURNING partner_id""",
-                now=fields.Datetime.now(),
-                uid=self.env.uid,
-                addr=self._remote_addr() or None,
-                description="Searched by full identity number",
-                numbers=tuple(numbers),
+                SELECT stamp, searcher, 'search', 'res.partner', id, id,
+                       'national_id', addr, note
+                  FROM res_partner
+                 WHERE national_id = ANY(numbers)
+             RETURNING partner_id
             )
+            SELECT array_agg(partner_id) INTO found FROM logged;
+            IF found IS NULL THEN
+                INSERT INTO citizen_audit_log
+                       (date, user_id, action, res_model, res_ids, field_names,
+                        remote_addr, description)
+                VALUES (stamp, searcher, 'search', 'res.partner', '',
+                        'national_id', addr, note);
+                RETURN;
+            END IF;
+            RETURN QUERY SELECT unnest(found);
+        END
+        $$
+    """
+
+    def init(self):
+        self.env.cr.execute(SQL(self._IDENTITY_SEARCH_FUNCTION))
+
+    @api.model
+    def _identity_search_condition(self, alias, numbers):
+        """SQL condition on the partner table ``alias``: the partners holding
+        these exact identity numbers, the search logged by the statement that
+        runs it. The front desk looks citizens up by number all day: the
+        caller's search, its record rules and the audit entry take one round
+        trip. A search that finds nobody is logged too."""
+        return SQL(
+            "%s IN (SELECT citizen_audit_identity_search(%s, %s, %s, %s, %s))",
+            SQL.identifier(alias, "id"),
+            list(numbers),
+            self.env.uid,
+            self._remote_addr() or None,
+            fields.Datetime.now(),
+            "Searched by full identity number",
+            to_flush=self.env["res.partner"]._fields["national_id"],
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        if not ids:
-            self._log(
-                "search",
-                self.env["res.partner"],
-                field_names=["national_id"],
-                description="Searched by full identity number",
-                per_record=False,
-            )
-        return ids

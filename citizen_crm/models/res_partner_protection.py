@@ -18,6 +18,7 @@ disclose anything nor write to the citizen, without telling the grading.
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import ADDRESS_FIELDS
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 
 from .citizen_protected_contact import PROTECTED_CONTACT_FIELDS
 from .res_partner import PRIVACY_GROUP
@@ -404,12 +405,17 @@ class ResPartner(models.Model):
         return super()._search_national_id_masked(operator, value)
 
     @api.model
-    def _citizen_find_national_ids(self, numbers):
-        # Every lookup by identity number is logged; the audit trail finds the
-        # partners and logs them in the same statement, so the plain search of
-        # super() is not run as well. Only the ids leave it, and the caller's
-        # search applies the record rules to them.
-        return self.env["citizen.audit.log"]._log_identity_search(numbers)
+    def _citizen_national_id_domain(self, numbers):
+        # Every lookup by identity number is logged. The audit trail's
+        # function finds the holders and logs them inside the caller's own
+        # search, which then applies its record rules to them; the plain
+        # match of super() would only repeat the lookup.
+        audit = self.env["citizen.audit.log"]
+        return Domain.custom(
+            to_sql=lambda model, alias, query: audit._identity_search_condition(
+                alias, numbers
+            )
+        )
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
