@@ -133,29 +133,26 @@ class CitizenAuditLog(models.Model):
             numbers text[], searcher integer, addr varchar, stamp timestamp,
             note varchar)
         RETURNS SETOF integer LANGUAGE plpgsql VOLATILE ROWS 1 AS $$
-        DECLARE
-            found integer[];
         BEGIN
-            WITH logged AS (
-                INSERT INTO citizen_audit_log
-                       (date, user_id, action, res_model, res_id, partner_id,
-                        field_names, remote_addr, description)
-                SELECT stamp, searcher, 'search', 'res.partner', id, id,
-                       'national_id', addr, note
-                  FROM res_partner
-                 WHERE national_id = ANY(numbers)
-             RETURNING partner_id
-            )
-            SELECT array_agg(partner_id) INTO found FROM logged;
-            IF found IS NULL THEN
+            RETURN QUERY
+                WITH logged AS (
+                    INSERT INTO citizen_audit_log
+                           (date, user_id, action, res_model, res_id, partner_id,
+                            field_names, remote_addr, description)
+                    SELECT stamp, searcher, 'search', 'res.partner', id, id,
+                           'national_id', addr, note
+                      FROM res_partner
+                     WHERE national_id = ANY(numbers)
+                 RETURNING partner_id
+                )
+                SELECT partner_id FROM logged;
+            IF NOT FOUND THEN
                 INSERT INTO citizen_audit_log
                        (date, user_id, action, res_model, res_ids, field_names,
                         remote_addr, description)
                 VALUES (stamp, searcher, 'search', 'res.partner', '',
                         'national_id', addr, note);
-                RETURN;
             END IF;
-            RETURN QUERY SELECT unnest(found);
         END
         $$
     """
