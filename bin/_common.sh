@@ -98,7 +98,10 @@ fsync = ${CITIZEN_CRM_PG_FSYNC:-on}
 CONF
     fi
     if ! as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
-        as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 start >/dev/null \
+        # Port and socket folder on the command line: CITIZEN_CRM_PGPORT set
+        # after the cluster was created still applies.
+        as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 \
+            -o "-p $PGPORT -k $PGHOST_DIR" start >/dev/null \
             || die "the local PostgreSQL cluster did not start; see $PGDATA_DIR/server.log"
     fi
     "$PG_BINDIR/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAc \
