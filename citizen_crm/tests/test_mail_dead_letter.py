@@ -1,4 +1,6 @@
 import base64
+import email
+import email.policy
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError
@@ -6,6 +8,7 @@ from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
 
+from ..models.mail_thread_gateway import cache_headers
 from .common_mail import CORPUS_DIR, CitizenMailCase
 
 GATEWAY_LOGGERS = (
@@ -97,6 +100,58 @@ class TestMailCorpus(CitizenMailCase):
                     self.assertEqual(record.company_id, self.company)
 
     @mute_logger(*GATEWAY_LOGGERS)
+    def test_header_cache_changes_nothing(self):
+        """The gateway parses each header once per mail (cache_headers): on
+        every mail of the corpus, Odoo's parse gives the same result with the
+        cache as without, and the kept original is the same bytes."""
+        Thread = self.env["mail.thread"]
+
+        def comparable(value):
+            # messages and header defects compare by identity: by content here
+            if isinstance(value, email.message.Message):
+                return outcome(value.as_bytes)
+            if isinstance(value, dict):
+                return {key: comparable(item) for key, item in value.items()}
+            if isinstance(value, (list, tuple)):
+                return [comparable(item) for item in value]
+            if isinstance(value, Exception):
+                return repr(value)
+            return value
+
+        def outcome(function):
+            try:
+                return comparable(function())
+            except Exception as error:  # the same failure is the same outcome
+                return type(error).__name__
+
+        for path in sorted(CORPUS_DIR.glob("*.eml")):
+            with self.subTest(mail=path.name):
+                raw = path.read_bytes()
+                try:
+                    plain = email.message_from_bytes(raw, policy=email.policy.SMTP)
+                except RecursionError:
+                    # Python's parser gives up before any header is read
+                    self.assertEqual(CORPUS_EXPECTED[path.name], "unreadable")
+                    continue
+                cached = email.message_from_bytes(raw, policy=email.policy.SMTP)
+                cache_headers(cached)
+                cache_headers(cached)  # once is enough: no cache of a cache
+                self.assertIs(cached.get("Subject"), cached.get("Subject"))
+                expected = outcome(lambda m=plain: Thread.message_parse(m))
+                result = outcome(lambda m=cached: Thread.message_parse(m))
+                if isinstance(expected, dict) and plain["Message-Id"] is None:
+                    # Odoo makes up a different one each time
+                    expected.pop("message_id")
+                    result.pop("message_id")
+                self.assertEqual(result, expected)
+                self.assertEqual(outcome(cached.as_bytes), outcome(plain.as_bytes))
+                if isinstance(expected, dict):
+                    for name in ("From", "To", "Date"):
+                        self.assertEqual(
+                            comparable(getattr(cached.get(name), "defects", None)),
+                            comparable(getattr(plain.get(name), "defects", None)),
+                        )
+
     def test_corpus_content(self):
         def run(name):
             return self._run_corpus_file(CORPUS_DIR / name)
