@@ -99,7 +99,13 @@ class _HeaderCache:
         return header
 
     def __getattr__(self, name):
-        return getattr(self._factory, name)
+        # Only reached for what the cache does not define. Looked up in
+        # __dict__: a copy being built has no _factory yet, and asking for
+        # it here again would recurse.
+        factory = self.__dict__.get("_factory")
+        if factory is None:
+            raise AttributeError(name)
+        return getattr(factory, name)
 
     def __getitem__(self, name):
         return self._factory[name]

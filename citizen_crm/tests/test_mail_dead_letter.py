@@ -1,4 +1,5 @@
 import base64
+import copy
 import email
 import email.policy
 
@@ -145,6 +146,9 @@ class TestMailCorpus(CitizenMailCase):
                     result.pop("message_id")
                 self.assertEqual(result, expected)
                 self.assertEqual(outcome(cached.as_bytes), outcome(plain.as_bytes))
+                # a copy of the message (and of its caching policy) works too
+                copied = copy.deepcopy(cached)
+                self.assertEqual(outcome(copied.as_bytes), outcome(plain.as_bytes))
                 if isinstance(expected, dict):
                     for name in ("From", "To", "Date"):
                         self.assertEqual(
