@@ -173,22 +173,17 @@ class ResPartner(models.Model):
     @api.model
     def _citizen_national_id_domain(self, numbers):
         """The partners holding these exact identity numbers, as a condition
-        of the caller's own query: the match, the record rules and the order
-        run in one indexed statement, as a search on any other column would.
-        The condition reads the number column beyond the user's field access:
-        the exact number is what they typed, so matching it reveals nothing,
-        and only the rows their record rules allow come back."""
-        national_id = self._fields["national_id"]
-
-        def to_sql(model, alias, query):
-            return SQL(
-                "%s IN %s",
-                SQL.identifier(alias, "national_id"),
-                tuple(numbers),
-                to_flush=national_id,
+        of the caller's own query. Every lookup by identity number is logged:
+        the audit trail's function finds the holders and logs them (or logs
+        nobody) inside that query, which then applies the record rules and
+        the order, in one statement. The exact number is what the user typed:
+        matching it reveals nothing."""
+        audit = self.env["citizen.audit.log"]
+        return Domain.custom(
+            to_sql=lambda model, alias, query: audit._identity_search_condition(
+                alias, numbers
             )
-
-        return Domain.custom(to_sql=to_sql)
+        )
 
     @api.model
     def _normalize_national_id(self, value):

@@ -18,7 +18,6 @@ disclose anything nor write to the citizen, without telling the grading.
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import ADDRESS_FIELDS
 from odoo.exceptions import AccessError
-from odoo.fields import Domain
 
 from .citizen_protected_contact import PROTECTED_CONTACT_FIELDS
 from .res_partner import PRIVACY_GROUP
@@ -403,19 +402,6 @@ class ResPartner(models.Model):
             # Odoo 19 hands "in" values over as a set: keep them searchable.
             value = list(value)
         return super()._search_national_id_masked(operator, value)
-
-    @api.model
-    def _citizen_national_id_domain(self, numbers):
-        # Every lookup by identity number is logged. The audit trail's
-        # function finds the holders and logs them inside the caller's own
-        # search, which then applies its record rules to them; the plain
-        # match of super() would only repeat the lookup.
-        audit = self.env["citizen.audit.log"]
-        return Domain.custom(
-            to_sql=lambda model, alias, query: audit._identity_search_condition(
-                alias, numbers
-            )
-        )
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
