@@ -44,3 +44,4 @@ from . import citizen_inquiry_counter
 from . import citizen_mail_dead_letter
 from . import res_partner_mail
 from . import res_config_settings_mail
+from . import res_config_settings_privacy

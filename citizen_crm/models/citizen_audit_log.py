@@ -2,9 +2,12 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.tools import SQL, str2bool
 
 _logger = logging.getLogger(__name__)
+
+# System parameter: log every search by a full identity number (Settings).
+LOG_IDENTITY_SEARCHES = "citizen_crm.log_identity_searches"
 
 AUDIT_ACTIONS = [
     ("view", "Viewed"),
@@ -161,12 +164,33 @@ class CitizenAuditLog(models.Model):
         self.env.cr.execute(SQL(self._IDENTITY_SEARCH_FUNCTION))
 
     @api.model
+    def _identity_searches_logged(self):
+        """Whether every search by a full identity number is logged (a
+        setting, off by default). Without it, searching is not logged: the
+        searcher typed the number and the result shows it masked. A privacy
+        officer's reads of numbers and of protected citizens are logged either
+        way."""
+        # sudo: staff may not read system parameters; only this switch is
+        # read, and get_param answers from the registry cache.
+        value = self.env["ir.config_parameter"].sudo().get_param(LOG_IDENTITY_SEARCHES)
+        return str2bool(value or "0", False)
+
+    @api.model
     def _identity_search_condition(self, alias, numbers):
         """SQL condition on the partner table ``alias``: the partners holding
-        these exact identity numbers, the search logged by the statement that
-        runs it. The front desk looks citizens up by number all day: the
-        caller's search, its record rules and the audit entry take one round
-        trip. A search that finds nobody is logged too."""
+        these exact identity numbers. When searches are logged, the statement
+        that runs the condition also writes the audit entries (one per partner
+        found, or one naming nobody): the caller's search, its record rules
+        and the audit take one round trip. The front desk looks citizens up by
+        number all day."""
+        national_id = self.env["res.partner"]._fields["national_id"]
+        if not self._identity_searches_logged():
+            return SQL(
+                "%s IN %s",
+                SQL.identifier(alias, "national_id"),
+                tuple(numbers),
+                to_flush=national_id,
+            )
         return SQL(
             "%s IN (SELECT citizen_audit_identity_search(%s, %s, %s, %s, %s))",
             SQL.identifier(alias, "id"),
@@ -175,5 +199,5 @@ class CitizenAuditLog(models.Model):
             self._remote_addr() or None,
             fields.Datetime.now(),
             "Searched by full identity number",
-            to_flush=self.env["res.partner"]._fields["national_id"],
+            to_flush=national_id,
         )

@@ -173,11 +173,11 @@ class ResPartner(models.Model):
     @api.model
     def _citizen_national_id_domain(self, numbers):
         """The partners holding these exact identity numbers, as a condition
-        of the caller's own query. Every lookup by identity number is logged:
-        the audit trail's function finds the holders and logs them (or logs
-        nobody) inside that query, which then applies the record rules and
-        the order, in one statement. The exact number is what the user typed:
-        matching it reveals nothing."""
+        of the caller's own query, which applies the record rules and the
+        order. When identity-number searches are logged (a setting), the
+        audit trail's function finds the holders and logs them (or logs
+        nobody) inside that same statement. The exact number is what the user
+        typed: matching it reveals nothing."""
         audit = self.env["citizen.audit.log"]
         return Domain.custom(
             to_sql=lambda model, alias, query: audit._identity_search_condition(

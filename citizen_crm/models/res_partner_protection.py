@@ -397,12 +397,6 @@ class ResPartner(models.Model):
                 description="Protected citizen viewed",
             )
 
-    def _search_national_id_masked(self, operator, value):
-        if not isinstance(value, (str, list, tuple)) and value:
-            # Odoo 19 hands "in" values over as a set: keep them searchable.
-            value = list(value)
-        return super()._search_national_id_masked(operator, value)
-
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
         roots = {path.split("/")[0] for path in fields_to_export}

@@ -15,6 +15,7 @@ from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tests.common import warmup
 
 from ..models import national_id as nid
+from ..models.citizen_audit_log import LOG_IDENTITY_SEARCHES
 
 # Context keys mail's own tests use to create fixtures fast.
 FAST = {
@@ -246,20 +247,44 @@ class TestPerformance(TransactionCase):
         with self.assertQueryCount(IDENTITY_LOOKUP):
             found = env["res.partner"].search([("national_id_masked", "=", number)])
         self.assertEqual(found, citizen)
+        # typed into the citizen field
+        env.invalidate_all()
+        with self.assertQueryCount(IDENTITY_NAME_SEARCH):
+            names = env["res.partner"].name_search(number)
+        self.assertEqual([row[0] for row in names], citizen.ids)
+        # typed into the citizen filter of the inquiry list: the condition
+        # runs on the partner table of the subquery
+        inquiries = env["citizen.inquiry"].search([("partner_id", "ilike", number)])
+        self.assertEqual((len(inquiries), inquiries.partner_id), (6, citizen))
+        self.assertEqual(Audit.search_count([]), before)
+
+    @warmup
+    def test_identity_lookup_logged(self):
+        """With searches logged, the audit entry is written by the search's
+        own statement: no query more."""
+        self.env["ir.config_parameter"].set_param(LOG_IDENTITY_SEARCHES, "True")
+        env = self.env(user=self.user_frontdesk)
+        citizen = self.citizens[0]
+        number = citizen.sudo().national_id
+        Audit = self.env["citizen.audit.log"].sudo()
+        # the switch is read once per registry, not per search
+        env["res.partner"].search([("national_id_masked", "=", number)])
+        before = Audit.search_count([])
+        env.invalidate_all()
+        with self.assertQueryCount(IDENTITY_LOOKUP):
+            found = env["res.partner"].search([("national_id_masked", "=", number)])
+        self.assertEqual(found, citizen)
         entry = Audit.search([], limit=1)
         self.assertEqual(Audit.search_count([]), before + 1)
         self.assertEqual(
             (entry.action, entry.user_id, entry.partner_id, entry.res_id),
             ("search", self.user_frontdesk, citizen, citizen.id),
         )
-        # typed into the citizen field
         env.invalidate_all()
         with self.assertQueryCount(IDENTITY_NAME_SEARCH):
             names = env["res.partner"].name_search(number)
         self.assertEqual([row[0] for row in names], citizen.ids)
         self.assertEqual(Audit.search_count([]), before + 2)
-        # typed into the citizen filter of the inquiry list: the condition
-        # runs on the partner table of the subquery
         inquiries = env["citizen.inquiry"].search([("partner_id", "ilike", number)])
         self.assertEqual((len(inquiries), inquiries.partner_id), (6, citizen))
         self.assertEqual(Audit.search_count([]), before + 3)

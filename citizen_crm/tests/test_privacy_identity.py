@@ -48,30 +48,57 @@ class TestIdentityNumber(PrivacyCase):
             Partner.search([("national_id_masked", "ilike", self.plain_number[:6])])
         )
         self.assertFalse(Partner.name_search(self.plain_number[:8]))
-        entries = (
+        # Searching is not logged unless the administrator switches it on.
+        self.assertFalse(self._search_entries())
+
+    def _search_entries(self):
+        return (
             self.env["citizen.audit.log"]
             .sudo()
             .search([("action", "=", "search"), ("user_id", "=", self.frontdesk.id)])
         )
-        self.assertTrue(entries)
+
+    def _set_search_logging(self, value):
+        admin = self.env.ref("base.user_admin")
+        settings = Form(self.env["res.config.settings"].with_user(admin))
+        settings.citizen_log_identity_searches = value
+        settings.save().execute()
+
+    def test_identity_searches_logged_when_switched_on(self):
+        Audit = self.env["citizen.audit.log"].sudo()
+        self._set_search_logging(True)
+        switch = Audit.search([("action", "=", "change")], limit=1)
+        self.assertEqual(
+            (switch.user_id, switch.res_model, switch.description),
+            (
+                self.env.ref("base.user_admin"),
+                "res.config.settings",
+                "Logging of identity-number searches switched on",
+            ),
+        )
+        Partner = self.env["res.partner"].with_user(self.frontdesk)
+        self.assertEqual(
+            Partner.search([("national_id_masked", "=", self.plain_number)]), self.plain
+        )
+        entries = self._search_entries()
         self.assertEqual(entries.partner_id, self.plain)
         self.assertNoFullNumber(entries.read(), self.plain_number)
         # A valid number nobody holds is a lookup too, and logged as one.
         unknown = synthetic_number(1971, 11, 30)
         self.assertFalse(Partner.search([("national_id_masked", "=", unknown)]))
-        misses = (
-            self.env["citizen.audit.log"]
-            .sudo()
-            .search(
-                [
-                    ("action", "=", "search"),
-                    ("user_id", "=", self.frontdesk.id),
-                    ("partner_id", "=", False),
-                ]
-            )
-        )
-        self.assertTrue(misses)
+        misses = self._search_entries() - entries
+        self.assertEqual((len(misses), misses.partner_id), (1, self.env["res.partner"]))
         self.assertNoFullNumber(misses.read(), unknown)
+        # Switched off again: logged, and searches are no longer.
+        self._set_search_logging(False)
+        self.assertEqual(
+            Audit.search([("action", "=", "change")], limit=1).description,
+            "Logging of identity-number searches switched off",
+        )
+        self.assertTrue(
+            Partner.search([("national_id_masked", "=", self.plain_number)])
+        )
+        self.assertEqual(self._search_entries(), entries | misses)
 
     @users("privacy_frontdesk")
     def test_export_of_masked_number(self):
