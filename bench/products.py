@@ -174,6 +174,11 @@ class Product:
         one; returns whether it has; commits."""
         return False
 
+    def set_identity_search_logging(self, env, on):
+        """Log every search by identity number in an audit trail (or stop),
+        where the product can; returns whether it can; commits."""
+        return False
+
     # -- e-mail intake --------------------------------------------------------
 
     def mailbox(self, index):
@@ -372,6 +377,14 @@ class CitizenProduct(Product):
         if "assignment_method" not in queues._fields:
             return False
         queues.write({"assignment_method": method})
+        env.cr.commit()
+        return True
+
+    def set_identity_search_logging(self, env, on):
+        key = "citizen_crm.log_identity_searches"
+        if "citizen_log_identity_searches" not in env["res.config.settings"]._fields:
+            return False
+        env["ir.config_parameter"].set_param(key, "True" if on else False)
         env.cr.commit()
         return True
 
