@@ -178,19 +178,11 @@ class CitizenAuditLog(models.Model):
     @api.model
     def _identity_search_condition(self, alias, numbers):
         """SQL condition on the partner table ``alias``: the partners holding
-        these exact identity numbers. When searches are logged, the statement
-        that runs the condition also writes the audit entries (one per partner
-        found, or one naming nobody): the caller's search, its record rules
-        and the audit take one round trip. The front desk looks citizens up by
-        number all day."""
-        national_id = self.env["res.partner"]._fields["national_id"]
-        if not self._identity_searches_logged():
-            return SQL(
-                "%s IN %s",
-                SQL.identifier(alias, "national_id"),
-                tuple(numbers),
-                to_flush=national_id,
-            )
+        these exact identity numbers, the search logged by the statement that
+        runs it (when searches are logged, see ``_identity_searches_logged``).
+        The front desk looks citizens up by number all day: the caller's
+        search, its record rules and the audit entry take one round trip. A
+        search that finds nobody is logged too."""
         return SQL(
             "%s IN (SELECT citizen_audit_identity_search(%s, %s, %s, %s, %s))",
             SQL.identifier(alias, "id"),
@@ -199,5 +191,5 @@ class CitizenAuditLog(models.Model):
             self._remote_addr() or None,
             fields.Datetime.now(),
             "Searched by full identity number",
-            to_flush=national_id,
+            to_flush=self.env["res.partner"]._fields["national_id"],
         )
