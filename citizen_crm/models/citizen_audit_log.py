@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, str2bool
 
@@ -164,14 +164,17 @@ class CitizenAuditLog(models.Model):
         self.env.cr.execute(SQL(self._IDENTITY_SEARCH_FUNCTION))
 
     @api.model
+    @tools.ormcache(cache="stable")
     def _identity_searches_logged(self):
         """Whether every search by a full identity number is logged (a
         setting, off by default). Without it, searching is not logged: the
         searcher typed the number and the result shows it masked. A privacy
         officer's reads of numbers and of protected citizens are logged either
-        way."""
+        way. Every lookup by number asks: the answer is cached in the
+        registry's "stable" cache, which any change to a system parameter
+        clears."""
         # sudo: staff may not read system parameters; only this switch is
-        # read, and get_param answers from the registry cache.
+        # read.
         value = self.env["ir.config_parameter"].sudo().get_param(LOG_IDENTITY_SEARCHES)
         return str2bool(value or "0", False)
 

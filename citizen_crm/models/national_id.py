@@ -163,12 +163,17 @@ def parse(value):
     )
 
 
-def is_valid(value):
+def valid_number(value):
+    """The 11 digits of ``value`` when it is a valid identity number, else
+    None: validates and compacts in one pass."""
     try:
-        parse(value)
+        return parse(value).number
     except NationalIdError:
-        return False
-    return True
+        return None
+
+
+def is_valid(value):
+    return valid_number(value) is not None
 
 
 def generate(birthdate, individual, kind=KIND_FNR, synthetic=False, k1_remainder=0):

@@ -164,8 +164,8 @@ class ResPartner(models.Model):
         ):
             return Domain.FALSE
         # "=" arrives as "in" with a set of values.
-        values = [value] if isinstance(value, str) else list(value)
-        numbers = [nid.compact(v) for v in values if nid.is_valid(v)]
+        values = [value] if isinstance(value, str) else value
+        numbers = tuple(number for number in map(nid.valid_number, values) if number)
         if not numbers:
             return Domain.FALSE
         return self._citizen_national_id_domain(numbers)
@@ -193,7 +193,7 @@ class ResPartner(models.Model):
                 return SQL(
                     "%s IN %s",
                     SQL.identifier(alias, "national_id"),
-                    tuple(numbers),
+                    numbers,
                     to_flush=national_id,
                 )
 

@@ -191,6 +191,9 @@ class TestNationalIdParser(TransactionCase):
             "151086\u00a095088",
         ):
             self.assertEqual(nid.parse(typed).number, "15108695088")
+            self.assertEqual(nid.valid_number(typed), "15108695088")
+        self.assertIsNone(nid.valid_number("151086 95089"))
+        self.assertIsNone(nid.valid_number("15108695"))
         self.assertEqual(nid.compact("151086 95088"), "15108695088")
         self.assertEqual(nid.mask("151086 95088"), "151086*****")
         self.assertEqual(nid.mask(False), "")
