@@ -23,22 +23,30 @@ def read_manifest():
 
 
 def addon_packages_and_data():
-    """Every folder of the addon is a package; every other file is data."""
+    """Every folder of the addon named like a Python package is one; every
+    other file is data. A folder that cannot be a package (a migration's
+    version, such as migrations/19.0.1.1.0) ships whole, scripts included,
+    as data of the package above it: Odoo runs those scripts from files."""
     packages = {}
     package_data = {}
     for dirpath, dirnames, filenames in os.walk(ADDON_DIR):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
         relative = os.path.relpath(dirpath, ADDON_DIR)
         parts = [] if relative == "." else relative.split(os.sep)
-        package = ".".join(["odoo", "addons", ADDON, *parts])
-        packages[package] = os.path.relpath(dirpath, HERE)
-        data = [
-            name
-            for name in sorted(filenames)
-            if not name.endswith(".py") and not name.endswith(SKIPPED_SUFFIXES)
+        depth = next(
+            (i for i, part in enumerate(parts) if not part.isidentifier()), len(parts)
+        )
+        package = ".".join(["odoo", "addons", ADDON, *parts[:depth]])
+        files = [
+            name for name in sorted(filenames) if not name.endswith(SKIPPED_SUFFIXES)
         ]
+        if depth == len(parts):
+            packages[package] = os.path.relpath(dirpath, HERE)
+            data = [name for name in files if not name.endswith(".py")]
+        else:
+            data = [os.path.join(*parts[depth:], name) for name in files]
         if data:
-            package_data[package] = data
+            package_data.setdefault(package, []).extend(data)
     return packages, package_data
 
 

@@ -1,4 +1,4 @@
-"""citizen_crm uninstalls cleanly and installs again.
+"""citizen_crm uninstalls cleanly, installs again and updates from 19.0.1.0.0.
 
 Runs on a copy of the test database that bin/test installed (it exports
 CITIZEN_CRM_ODOO_CONF, CITIZEN_CRM_ODOO_BIN, CITIZEN_CRM_TEST_DB and the
@@ -224,4 +224,80 @@ def test_uninstall_and_reinstall(odoo_setup, database_copy):
     assert (
         _sql(db, "SELECT count(*) FROM mail_alias WHERE alias_name = 'servicetorg'")
         == "1"
+    )
+
+
+# Indexes 19.0.1.0.0 had on res_partner that 19.0.1.1.0 no longer has: three
+# on a column (index=True), and a declared models.Index standing for the five
+# trigram indexes now merged into one.
+OLD_COLUMN_INDEXES = [
+    "res_partner__national_id_index",
+    "res_partner__is_citizen_index",
+    "res_partner__citizen_anonymised_index",
+]
+OLD_DECLARED_INDEX = "res_partner_ref_trgm_idx"
+OLD_DECLARED_INDEX_SQL = f"""
+CREATE INDEX {OLD_DECLARED_INDEX} ON res_partner USING gin (ref gin_trgm_ops);
+WITH c AS (
+    INSERT INTO ir_model_constraint
+        (name, definition, type, model, module, create_date, write_date)
+    SELECT '{OLD_DECLARED_INDEX}', 'USING gin (ref gin_trgm_ops)', 'i', m.id,
+           mm.id, now(), now()
+      FROM ir_model m, ir_module_module mm
+     WHERE m.model = 'res.partner' AND mm.name = 'citizen_crm'
+    RETURNING id
+)
+INSERT INTO ir_model_data (module, name, model, res_id, noupdate)
+SELECT 'citizen_crm', 'constraint_{OLD_DECLARED_INDEX}', 'ir.model.constraint',
+       c.id, false
+  FROM c;
+"""
+
+
+def _partner_indexes(db):
+    return set(
+        _sql(
+            db, "SELECT indexname FROM pg_indexes WHERE tablename = 'res_partner'"
+        ).split()
+    )
+
+
+def test_update_from_1_0_drops_the_unused_indexes(odoo_setup, database_copy):
+    db = database_copy
+    assert _state(db) == "installed"
+    # Put the database back where 19.0.1.0.0 left it.
+    for name in OLD_COLUMN_INDEXES:
+        column = name.removeprefix("res_partner__").removesuffix("_index")
+        _sql(db, f'CREATE INDEX {name} ON res_partner ("{column}")')
+    _sql(db, OLD_DECLARED_INDEX_SQL)
+    _sql(
+        db,
+        "UPDATE ir_module_module SET latest_version = '19.0.1.0.0' "
+        "WHERE name = 'citizen_crm'",
+    )
+    assert set(OLD_COLUMN_INDEXES) | {OLD_DECLARED_INDEX} <= _partner_indexes(db)
+
+    _odoo(odoo_setup, db, "-u", "citizen_crm", "--stop-after-init")
+
+    assert (
+        _sql(
+            db,
+            "SELECT latest_version FROM ir_module_module WHERE name = 'citizen_crm'",
+        )
+        == "19.0.1.1.0"
+    )
+    indexes = _partner_indexes(db)
+    assert not indexes & (set(OLD_COLUMN_INDEXES) | {OLD_DECLARED_INDEX})
+    # what replaced them is there
+    assert {
+        "res_partner_national_id_company_unique",
+        "res_partner_name_search_trgm_idx",
+    } <= indexes
+    assert (
+        _sql(
+            db,
+            "SELECT count(*) FROM ir_model_constraint "
+            f"WHERE name = '{OLD_DECLARED_INDEX}'",
+        )
+        == "0"
     )

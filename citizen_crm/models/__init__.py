@@ -42,6 +42,5 @@ from . import mail_thread_gateway
 from . import citizen_inquiry_mail
 from . import citizen_inquiry_counter
 from . import citizen_mail_dead_letter
-from . import res_partner_mail
 from . import res_config_settings_mail
 from . import res_config_settings_privacy

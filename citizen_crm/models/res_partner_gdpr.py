@@ -27,9 +27,7 @@ ERASED_PARTNER_FIELDS = (
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    citizen_anonymised = fields.Boolean(
-        string="Anonymised", readonly=True, copy=False, index=True
-    )
+    citizen_anonymised = fields.Boolean(string="Anonymised", readonly=True, copy=False)
     date_citizen_anonymised = fields.Datetime(
         string="Anonymised On", readonly=True, copy=False
     )
