@@ -103,6 +103,7 @@ CONF
         as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 \
             -o "-p $PGPORT -k $PGHOST_DIR" start >/dev/null \
             || die "the local PostgreSQL cluster did not start; see $PGDATA_DIR/server.log"
+        CLUSTER_STARTED_HERE=1
     fi
     "$PG_BINDIR/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAc \
         "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'" | grep -q 1 \
@@ -111,6 +112,16 @@ CONF
     DB_HOST="127.0.0.1"
     DB_PORT="$PGPORT"
     DB_PASSWORD=""
+}
+
+# Stop the local cluster if this command started it: a command that runs to
+# its end (bin/test, bench/run) leaves no server behind, which would keep the
+# port taken once a clone is deleted. A cluster someone else started (bin/serve,
+# .ci/run, a developer) keeps running.
+stop_cluster_if_started_here() {
+    if [ "${CLUSTER_STARTED_HERE:-0}" = "1" ]; then
+        as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -m fast stop >/dev/null 2>&1 || true
+    fi
 }
 
 # Use the PostgreSQL named by PGHOST/PGPORT/PGUSER when set, else a local cluster.
