@@ -114,13 +114,17 @@ CONF
     DB_PASSWORD=""
 }
 
+stop_local_cluster() {
+    as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -m fast stop >/dev/null 2>&1 || true
+}
+
 # Stop the local cluster if this command started it: a command that runs to
 # its end (bin/test, bench/run) leaves no server behind, which would keep the
 # port taken once a clone is deleted. A cluster someone else started (bin/serve,
 # .ci/run, a developer) keeps running.
 stop_cluster_if_started_here() {
     if [ "${CLUSTER_STARTED_HERE:-0}" = "1" ]; then
-        as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -m fast stop >/dev/null 2>&1 || true
+        stop_local_cluster
     fi
 }
 
