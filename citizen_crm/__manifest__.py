@@ -3,12 +3,12 @@
     "name": "Citizen CRM",
     "summary": "Citizen relationship management for Norwegian municipalities: "
     "servicetorg inquiries, queues, identity numbers, cases",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services/Citizen CRM",
     "license": "LGPL-3",
     "author": "citizen_crm developers",
     "website": "https://github.com/citizen-crm/citizen_crm",
-    "depends": ["mail", "portal", "resource"],
+    "depends": ["mail", "phone_validation", "portal", "resource"],
     "data": [
         "security/citizen_crm_groups.xml",
         "security/ir.model.access.csv",

@@ -6,6 +6,7 @@ PGHOST/PGPORT/PGUSER of the cluster), so the database the addon tests use is
 left alone.
 """
 
+import ast
 import configparser
 import os
 import shutil
@@ -227,77 +228,131 @@ def test_uninstall_and_reinstall(odoo_setup, database_copy):
     )
 
 
-# Indexes 19.0.1.0.0 had on res_partner that 19.0.1.1.0 no longer has: three
-# on a column (index=True), and a declared models.Index standing for the five
-# trigram indexes now merged into one.
-OLD_COLUMN_INDEXES = [
-    "res_partner__national_id_index",
-    "res_partner__is_citizen_index",
-    "res_partner__citizen_anonymised_index",
-]
-OLD_DECLARED_INDEX = "res_partner_ref_trgm_idx"
-OLD_DECLARED_INDEX_SQL = f"""
-CREATE INDEX {OLD_DECLARED_INDEX} ON res_partner USING gin (ref gin_trgm_ops);
+# Indexes earlier versions had that the current one no longer has. On a
+# column (index=True): Odoo keeps those, the migrations drop them. Declared
+# (models.Index, with a constraint record and its xmlid): Odoo drops those.
+OLD_INDEXES = {
+    # 19.0.1.1.0 dropped three partner column indexes, and merged five
+    # trigram indexes (one of them ref's) into one.
+    "19.0.1.0.0": {
+        "columns": {
+            "res_partner": ["national_id", "is_citizen", "citizen_anonymised"],
+        },
+        "declared": {
+            "res_partner_ref_trgm_idx": ("res_partner", "USING gin (ref gin_trgm_ops)"),
+        },
+    },
+    # 19.0.1.2.0 dropped nine inquiry column indexes, and its own partner
+    # phone index for phone_validation's.
+    "19.0.1.1.0": {
+        "columns": {
+            "citizen_inquiry": [
+                "number",
+                "partner_id",
+                "company_id",
+                "is_closed",
+                "priority",
+                "resolution",
+                "channel_id",
+                "screening_basis_id",
+                "is_anonymised",
+            ],
+        },
+        "declared": {
+            "res_partner_phone_digits_trgm_idx": (
+                "res_partner",
+                "USING gin ((regexp_replace(phone, '[^0-9]', '', 'g')) gin_trgm_ops)",
+            ),
+        },
+    },
+}
+VERSIONS = sorted(OLD_INDEXES)
+# What replaced them, and must be there after the update.
+KEPT_INDEXES = {
+    "res_partner_national_id_company_unique",
+    "res_partner_name_search_trgm_idx",
+    "res_partner_phone_partial_gin_idx",
+    "citizen_inquiry_number_company_unique",
+    "citizen_inquiry_partner_date_idx",
+    "citizen_inquiry_open_queue_order_idx",
+}
+
+
+def _declared_index_sql(name, table, definition):
+    """The index as an earlier version declared it: the index, and the
+    constraint record and xmlid through which Odoo knows it is the addon's."""
+    model = table.replace("_", ".")
+    return f"""
+CREATE INDEX {name} ON {table} {definition};
 WITH c AS (
     INSERT INTO ir_model_constraint
         (name, definition, type, model, module, create_date, write_date)
-    SELECT '{OLD_DECLARED_INDEX}', 'USING gin (ref gin_trgm_ops)', 'i', m.id,
-           mm.id, now(), now()
+    SELECT '{name}', $def${definition}$def$, 'i', m.id, mm.id, now(), now()
       FROM ir_model m, ir_module_module mm
-     WHERE m.model = 'res.partner' AND mm.name = 'citizen_crm'
+     WHERE m.model = '{model}' AND mm.name = 'citizen_crm'
     RETURNING id
 )
 INSERT INTO ir_model_data (module, name, model, res_id, noupdate)
-SELECT 'citizen_crm', 'constraint_{OLD_DECLARED_INDEX}', 'ir.model.constraint',
-       c.id, false
+SELECT 'citizen_crm', 'constraint_{name}', 'ir.model.constraint', c.id, false
   FROM c;
 """
 
 
-def _partner_indexes(db):
+def _indexes(db):
     return set(
         _sql(
-            db, "SELECT indexname FROM pg_indexes WHERE tablename = 'res_partner'"
+            db,
+            "SELECT indexname FROM pg_indexes "
+            "WHERE tablename IN ('res_partner', 'citizen_inquiry')",
         ).split()
     )
 
 
-def test_update_from_1_0_drops_the_unused_indexes(odoo_setup, database_copy):
+@pytest.mark.parametrize("version", VERSIONS)
+def test_update_drops_the_unused_indexes(odoo_setup, database_copy, version):
     db = database_copy
     assert _state(db) == "installed"
-    # Put the database back where 19.0.1.0.0 left it.
-    for name in OLD_COLUMN_INDEXES:
-        column = name.removeprefix("res_partner__").removesuffix("_index")
-        _sql(db, f'CREATE INDEX {name} ON res_partner ("{column}")')
-    _sql(db, OLD_DECLARED_INDEX_SQL)
+    # Put the database back where that version left it: the indexes it and
+    # the versions before it had, all dropped since.
+    old = set()
+    for since in VERSIONS[VERSIONS.index(version) :]:
+        for table, columns in OLD_INDEXES[since]["columns"].items():
+            for column in columns:
+                name = f"{table}__{column}_index"
+                _sql(db, f'CREATE INDEX {name} ON {table} ("{column}")')
+                old.add(name)
+        for name, (table, definition) in OLD_INDEXES[since]["declared"].items():
+            _sql(db, _declared_index_sql(name, table, definition))
+            old.add(name)
     _sql(
         db,
-        "UPDATE ir_module_module SET latest_version = '19.0.1.0.0' "
+        f"UPDATE ir_module_module SET latest_version = '{version}' "
         "WHERE name = 'citizen_crm'",
     )
-    assert set(OLD_COLUMN_INDEXES) | {OLD_DECLARED_INDEX} <= _partner_indexes(db)
+    assert old <= _indexes(db)
 
     _odoo(odoo_setup, db, "-u", "citizen_crm", "--stop-after-init")
 
+    manifest = ast.literal_eval(
+        (Path(__file__).parents[1] / "citizen_crm" / "__manifest__.py").read_text()
+    )
     assert (
         _sql(
             db,
             "SELECT latest_version FROM ir_module_module WHERE name = 'citizen_crm'",
         )
-        == "19.0.1.1.0"
+        == manifest["version"]
     )
-    indexes = _partner_indexes(db)
-    assert not indexes & (set(OLD_COLUMN_INDEXES) | {OLD_DECLARED_INDEX})
-    # what replaced them is there
-    assert {
-        "res_partner_national_id_company_unique",
-        "res_partner_name_search_trgm_idx",
-    } <= indexes
+    indexes = _indexes(db)
+    assert not indexes & old
+    assert KEPT_INDEXES <= indexes
+    declared = [name for name in old if not name.endswith("_index")]
     assert (
         _sql(
             db,
-            "SELECT count(*) FROM ir_model_constraint "
-            f"WHERE name = '{OLD_DECLARED_INDEX}'",
+            "SELECT count(*) FROM ir_model_constraint WHERE name IN ({})".format(
+                ", ".join(f"'{name}'" for name in declared)
+            ),
         )
         == "0"
     )

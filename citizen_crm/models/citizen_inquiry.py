@@ -34,7 +34,6 @@ class CitizenInquiry(models.Model):
         required=True,
         readonly=True,
         copy=False,
-        index=True,
         default=lambda self: self.env._("New"),
     )
     name = fields.Char(
@@ -52,13 +51,11 @@ class CitizenInquiry(models.Model):
         "res.company",
         string="Municipality",
         required=True,
-        index=True,
         default=lambda self: self.env.company,
     )
     partner_id = fields.Many2one(
         "res.partner",
         string="Citizen",
-        index=True,
         tracking=True,
         check_company=True,
     )
@@ -85,7 +82,6 @@ class CitizenInquiry(models.Model):
         "citizen.channel",
         string="Channel",
         required=True,
-        index=True,
         ondelete="restrict",
         default=lambda self: self._default_channel_id(),
     )
@@ -126,7 +122,7 @@ class CitizenInquiry(models.Model):
         precompute=True,
         domain="['|', ('queue_ids', '=', False), ('queue_ids', '=', queue_id)]",
     )
-    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
     user_id = fields.Many2one(
         "res.users",
         string="Assigned to",
@@ -135,7 +131,7 @@ class CitizenInquiry(models.Model):
         domain=[("share", "=", False)],
         check_company=True,
     )
-    priority = fields.Selection(PRIORITIES, default="0", index=True)
+    priority = fields.Selection(PRIORITIES, default="0")
     date_received = fields.Datetime(
         string="Received",
         required=True,
@@ -145,7 +141,7 @@ class CitizenInquiry(models.Model):
     )
     date_first_response = fields.Datetime(string="First Response", copy=False)
     date_closed = fields.Datetime(string="Closed", copy=False, index=True)
-    resolution = fields.Selection(RESOLUTIONS, tracking=True, copy=False, index=True)
+    resolution = fields.Selection(RESOLUTIONS, tracking=True, copy=False)
     resolution_note = fields.Text(copy=False)
     answered_directly = fields.Boolean(
         string="Answered directly",
@@ -174,6 +170,15 @@ class CitizenInquiry(models.Model):
     )
     color = fields.Integer(string="Color Index")
 
+    # Every index is written by each new inquiry and planned for each query,
+    # so columns no query can narrow by have none of their own:
+    # - number and partner_id lead the unique constraint and _partner_date_idx;
+    # - company_id, is_closed, priority, resolution, channel_id,
+    #   screening_basis_id and is_anonymised hold a few values, each on a large
+    #   share of the rows; open inquiries are read through the partial indexes
+    #   below, and reports group over every row anyway.
+    # Columns filtered on a rare value (inquiry_type, sla_status,
+    # legal_deadline_state) and those searched by date keep theirs.
     _number_company_unique = models.Constraint(
         "UNIQUE(number, company_id)", "The inquiry number must be unique."
     )

@@ -34,7 +34,6 @@ class CitizenInquiry(models.Model):
     screening_basis_id = fields.Many2one(
         "citizen.screening.basis",
         string="Screening Basis",
-        index=True,
         tracking=True,
         ondelete="restrict",
         help="The legal basis for keeping the inquiry from the public "
@@ -52,9 +51,7 @@ class CitizenInquiry(models.Model):
         help="The subject as it may leave the handling queue: mail subjects, the "
         "portal, the archive hand-over (offentlig tittel).",
     )
-    is_anonymised = fields.Boolean(
-        string="Anonymised", readonly=True, copy=False, index=True
-    )
+    is_anonymised = fields.Boolean(string="Anonymised", readonly=True, copy=False)
     date_anonymised = fields.Datetime(string="Anonymised On", readonly=True, copy=False)
     anonymisation_note = fields.Text(readonly=True, copy=False)
 

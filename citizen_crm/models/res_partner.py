@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.phone_validation.models.mail_thread_phone import PHONE_REGEX_PATTERN
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -128,12 +129,6 @@ class ResPartner(models.Model):
     # bounce counter, recipients), with no is_citizen condition: without this
     # index every e-mail read all 500,000 partners three times, ~0.9 s.
     _email_normalized_idx = models.Index("(email_normalized)")
-    # A phone number typed into the citizen field is compared digit by digit
-    # (_search_phone_digits): this index of the digits turns the scan of every
-    # partner (~1 s at 500,000) into an index lookup.
-    _phone_digits_trgm_idx = models.Index(
-        _trigram_index("(regexp_replace(phone, '[^0-9]', '', 'g'))")
-    )
 
     # ------------------------------------------------------------
     # Identity number
@@ -329,14 +324,22 @@ class ResPartner(models.Model):
             digits = digits[2:]
         # Only ids leave the query, and the caller's search applies the
         # record rules to them.
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM res_partner WHERE phone IS NOT NULL "
-                "AND regexp_replace(phone, '[^0-9]', '', 'g') LIKE %s",
-                f"%{digits}%",
-            )
-        )
+        self.env.cr.execute(self._phone_digits_query(digits))
         return Domain("id", "in", [row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _phone_digits_query(self, digits):
+        """The partners whose phone holds these digits in a row. The phone is
+        compared without the separators phone_validation strips ("+47 912 34
+        567" is "+4791234567"): the same expression as its trigram index on
+        the phone, so the lookup is an index scan, not a read of every
+        partner (~1 s at 500,000)."""
+        return SQL(
+            "SELECT id FROM res_partner WHERE phone IS NOT NULL "
+            "AND regexp_replace(phone, %s, '', 'g') LIKE %s",
+            PHONE_REGEX_PATTERN,
+            f"%{digits}%",
+        )
 
     # ------------------------------------------------------------
     # Single citizen view

@@ -5,7 +5,7 @@ from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged, users
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..models import res_partner
 from .common import CitizenCrmCase, synthetic_id
@@ -201,6 +201,21 @@ class TestCitizenIdentity(CitizenCrmCase):
         self.assertEqual(self.env["res.partner"].name_search("91234567"), [])
         # Too short to be a phone number.
         self.assertEqual(Partner.name_search("1234"), [])
+
+    def test_phone_search_uses_the_phone_index(self):
+        """The digits are looked up through phone_validation's trigram index
+        on the phone, not by reading every partner: the query's expression
+        must be the index's, or PostgreSQL cannot use it."""
+        query = self.env["res.partner"]._phone_digits_query("91234567")
+        # On a few partners, PostgreSQL rather reads phone_validation's btree
+        # index whole: out of the way until the test's rollback, so the plan
+        # says whether the trigram index can answer the LIKE.
+        self.env.cr.execute("DROP INDEX res_partner_phone_partial_tgm")
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(SQL("EXPLAIN %s", query))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("Bitmap Index Scan on res_partner_phone_partial_gin_idx", plan)
+        self.assertRegex(plan, r"Index Cond: .*~~ '%91234567%'")
 
 
 @tagged("post_install", "-at_install")
