@@ -99,9 +99,10 @@ CONF
     fi
     if ! as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
         # Port and socket folder on the command line: CITIZEN_CRM_PGPORT set
-        # after the cluster was created still applies.
+        # after the cluster was created still applies. PG_SERVER_OPTIONS:
+        # server settings of the command that starts it (bench/run's memory).
         as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 \
-            -o "-p $PGPORT -k $PGHOST_DIR" start >/dev/null \
+            -o "-p $PGPORT -k $PGHOST_DIR ${PG_SERVER_OPTIONS:-}" start >/dev/null \
             || die "the local PostgreSQL cluster did not start; see $PGDATA_DIR/server.log"
         CLUSTER_STARTED_HERE=1
     fi
