@@ -178,7 +178,8 @@ class CitizenInquiry(models.Model):
     #   share of the rows; open inquiries are read through the partial indexes
     #   below, and reports group over every row anyway.
     # Columns filtered on a rare value (inquiry_type, sla_status,
-    # legal_deadline_state) and those searched by date keep theirs.
+    # legal_deadline_state, stage_id for "Waiting on Citizen") and those
+    # searched by date keep theirs.
     _number_company_unique = models.Constraint(
         "UNIQUE(number, company_id)", "The inquiry number must be unique."
     )
