@@ -10,18 +10,10 @@ models.Index (five trigram indexes now one, the partial e-mail index) are
 dropped by Odoo itself at the end of the update, with their constraint records.
 """
 
-import logging
-
-from odoo.tools import sql
-
-_logger = logging.getLogger(__name__)
+from odoo.addons.citizen_crm.hooks import drop_column_indexes
 
 UNINDEXED_COLUMNS = ("national_id", "is_citizen", "citizen_anonymised")
 
 
 def migrate(cr, version):
-    for column in UNINDEXED_COLUMNS:
-        name = sql.make_index_name("res_partner", column)
-        if sql.index_exists(cr, name):
-            sql.drop_index(cr, name, "res_partner")
-            _logger.info("Dropped index %s, no longer used", name)
+    drop_column_indexes(cr, "res_partner", UNINDEXED_COLUMNS)

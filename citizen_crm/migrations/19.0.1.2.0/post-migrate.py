@@ -12,11 +12,7 @@ phone_validation already keeps replaces citizen_crm's own; that removed
 models.Index is dropped by Odoo itself at the end of the update.
 """
 
-import logging
-
-from odoo.tools import sql
-
-_logger = logging.getLogger(__name__)
+from odoo.addons.citizen_crm.hooks import drop_column_indexes
 
 UNINDEXED_COLUMNS = (
     "number",
@@ -32,8 +28,4 @@ UNINDEXED_COLUMNS = (
 
 
 def migrate(cr, version):
-    for column in UNINDEXED_COLUMNS:
-        name = sql.make_index_name("citizen_inquiry", column)
-        if sql.index_exists(cr, name):
-            sql.drop_index(cr, name, "citizen_inquiry")
-            _logger.info("Dropped index %s, no longer used", name)
+    drop_column_indexes(cr, "citizen_inquiry", UNINDEXED_COLUMNS)
