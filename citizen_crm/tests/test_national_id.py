@@ -192,8 +192,13 @@ class TestNationalIdParser(TransactionCase):
         ):
             self.assertEqual(nid.parse(typed).number, "15108695088")
             self.assertEqual(nid.valid_number(typed), "15108695088")
+            self.assertEqual(nid.full_number(typed), "15108695088")
         self.assertIsNone(nid.valid_number("151086 95089"))
         self.assertIsNone(nid.valid_number("15108695"))
+        # what a search looks up: 11 digits, check digits left to the index
+        self.assertEqual(nid.full_number("151086 95089"), "15108695089")
+        for typed in ("15108695", "151086950881", "1510869508x", "", None):
+            self.assertIsNone(nid.full_number(typed))
         self.assertEqual(nid.compact("151086 95088"), "15108695088")
         self.assertEqual(nid.mask("151086 95088"), "151086*****")
         self.assertEqual(nid.mask(False), "")
