@@ -4,6 +4,17 @@ from odoo import api, fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # Base's partner rule, ('company_id', 'parent_of', company_ids), is
+    # resolved on every search and access check of partners by staff: the
+    # domain optimizer reads the parent_path of the user's companies, in each
+    # request's new cache. Prefetched, that read loaded and converted every
+    # column of res.company, about 0.9 ms of a 4 ms identity-number lookup.
+    # Alone it loads one column. A request that also reads other company
+    # fields pays one query more (a primary-key lookup of one row); the
+    # lookups the front desk makes while the citizen waits (by number, by
+    # name, in the citizen field) need nothing else of the company.
+    parent_path = fields.Char(prefetch=False)
+
     citizen_default_queue_id = fields.Many2one(
         "citizen.queue",
         string="Default Inquiry Queue",
