@@ -48,7 +48,7 @@ class MailMessage(models.Model):
         if not author and not vals.get("author_id") and len(owner_ids) == 1:
             if not self.env.context.get(SENDER_UNVERIFIED):
                 # sudo: the owner of an address the sender wrote from
-                author = self.env["res.partner"].sudo().browse(owner_ids)
+                author = self.env["res.partner"].sudo().browse(owner_ids).exists()
                 vals["author_id"] = author.id
         if vals.get("email_from"):
             vals["email_from"] = (

@@ -120,7 +120,8 @@ class ResPartner(models.Model):
             return self.browse()
         # Only the matching partner leaves; the address is what the sender typed.
         index = self.env["citizen.protected.contact"]._citizen_email_index()
-        return self.browse(index.get(normalized, []))
+        # exists(): a partner deleted in SQL cascade leaves the cache stale
+        return self.browse(index.get(normalized, [])).exists()
 
     def _citizen_is_privacy_officer(self, user=None):
         user = user or self.env.user
