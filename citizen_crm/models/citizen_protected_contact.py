@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
+from odoo.tools.mail import email_normalize_all
 
 # The partner fields that a protected citizen's record must not hold: they are
 # kept here instead, where only privacy officers can read them.
@@ -27,6 +28,7 @@ class CitizenProtectedContact(models.Model):
     """
 
     _name = "citizen.protected.contact"
+    _inherit = ["citizen.registry.cache"]
     _description = "Protected Contact Data"
     _rec_name = "partner_id"
 
@@ -54,6 +56,25 @@ class CitizenProtectedContact(models.Model):
     )
 
     _partner_unique = models.UniqueIndex("(partner_id)")
+
+    # The e-mail index below is cached: changing an address clears it.
+    _citizen_cached_fields = frozenset({"email", "partner_id"})
+
+    @api.model
+    @tools.ormcache()
+    def _citizen_email_index(self):
+        """{normalized e-mail: partner id} of every address held in the vault,
+        for the mail code that must recognise a restricted citizen's address
+        wherever it appears (a sender, a Reply-To). Cached in the registry;
+        callers must not change it, nor show it to a user."""
+        # sudo: the index decides only whether an address is withheld
+        index = {}
+        for contact in self.sudo().search_fetch(
+            [("email", "!=", False)], ["email", "partner_id"], order="id"
+        ):
+            for email in email_normalize_all(contact.email):
+                index.setdefault(email, contact.partner_id.id)
+        return index
 
     @api.model
     def _email_for(self, partners):

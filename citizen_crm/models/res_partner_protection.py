@@ -18,6 +18,7 @@ disclose anything nor write to the citizen, without telling the grading.
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import ADDRESS_FIELDS
 from odoo.exceptions import AccessError
+from odoo.tools.mail import email_normalize
 
 from .citizen_protected_contact import PROTECTED_CONTACT_FIELDS
 from .res_partner import PRIVACY_GROUP
@@ -114,15 +115,13 @@ class ResPartner(models.Model):
         """The protected citizen who owns ``email`` (for mail intake: the sender
         knows their own address, so matching reveals nothing to them). Returns
         an empty recordset when none does."""
-        if not email:
+        normalized = email_normalize(email or "")
+        if not normalized:
             return self.browse()
         # Only the matching partner leaves; the address is what the sender typed.
-        contact = (
-            self.env["citizen.protected.contact"]
-            .sudo()
-            .search([("email", "=ilike", email.strip())], limit=1)
-        )
-        return contact.partner_id.sudo(self.env.su)
+        index = self.env["citizen.protected.contact"]._citizen_email_index()
+        # exists(): a partner deleted in SQL cascade leaves the cache stale
+        return self.browse(index.get(normalized, [])).exists()
 
     def _citizen_is_privacy_officer(self, user=None):
         user = user or self.env.user
@@ -274,6 +273,15 @@ class ResPartner(models.Model):
         company = self.company_id or self.env.company
         address = company.email or company.partner_id.email or False
         return f'"{self.name}" <{address}>' if address else self.name
+
+    @api.model
+    def _citizen_withheld_email_from(self):
+        """A sender for a message from a restricted citizen's address whose
+        sender is not known for sure: no name, no address."""
+        company = self.env.company
+        address = company.email or company.partner_id.email or False
+        label = self.env._("Sender withheld")
+        return f'"{label}" <{address}>' if address else label
 
     # ------------------------------------------------------------
     # CRUD

@@ -126,3 +126,158 @@ class TestProtectedMail(PrivacyCase, MailCase):
             self.frontdesk
         )._message_get_suggested_recipients()
         self.assertNoSecret(suggested)
+
+    # ------------------------------------------------------------
+    # Attacks: who may release the vault address, and where a
+    # protected citizen's own address may end up
+    # ------------------------------------------------------------
+
+    def _evil_post(self, record, **kwargs):
+        """The security review's call: a front-desk user posts in the privacy
+        officer's name, with a Reply-To of their own."""
+        return record.with_user(self.frontdesk).message_post(
+            body="Hei Kari, svar meg på denne adressen",
+            author_id=self.officer.partner_id.id,
+            reply_to="spy@evil.example",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            **kwargs,
+        )
+
+    def test_attack_author_spoofing_addressed_is_refused(self):
+        with self.mock_mail_gateway():
+            with self.assertRaisesRegex(UserError, "privacy officer"):
+                self._evil_post(self.protected, partner_ids=self.protected.ids)
+        self.assertFalse(self._sent_to("secret.example"))
+        self.assertNoSecret(self._mails)
+
+    def test_attack_author_spoofing_to_followers_sends_nowhere(self):
+        with self.mock_mail_gateway():
+            self._evil_post(self.inquiry)
+        self.assertFalse(self._sent_to("secret.example"))
+        self.assertNoSecret(self._mails)
+
+    def test_attack_template_in_officers_name_sends_nowhere(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Letter",
+                "model_id": self.env["ir.model"]._get_id("citizen.inquiry"),
+                "subject": "Your inquiry",
+                "body_html": "<p>Please answer</p>",
+                "partner_to": "{{ object.partner_id.id }}",
+                "reply_to": "spy@evil.example",
+            }
+        )
+        with self.mock_mail_gateway():
+            mail_id = template.with_user(self.frontdesk).send_mail(
+                self.inquiry.id,
+                force_send=True,
+                email_values={"author_id": self.officer.partner_id.id},
+            )
+        self.assertFalse(self._sent_to("secret.example"))
+        mail = self.env["mail.mail"].sudo().browse(mail_id)
+        self.assertFalse(mail.citizen_vault_release)
+
+    def test_attack_vault_release_cannot_be_passed_in(self):
+        mail = (
+            self.env["mail.mail"]
+            .with_user(self.frontdesk)
+            .sudo()
+            .create(
+                {
+                    "body_html": "<p>Hello</p>",
+                    "recipient_ids": [(4, self.protected.id)],
+                    "citizen_vault_release": True,
+                }
+            )
+        )
+        self.assertFalse(mail.citizen_vault_release)
+        mail.write({"citizen_vault_release": True})
+        self.assertFalse(mail.citizen_vault_release)
+        with self.mock_mail_gateway():
+            mail.send()
+        self.assertFalse(self._sent_to("secret.example"))
+
+    def test_attack_officer_with_foreign_reply_to_is_refused(self):
+        """Even the officer's mail may not send the citizen's answer elsewhere."""
+        with self.mock_mail_gateway():
+            with self.assertRaisesRegex(UserError, "spy@evil.example"):
+                self.protected.with_user(self.officer).message_post(
+                    body="Answer from the privacy officer",
+                    partner_ids=self.protected.ids,
+                    reply_to="spy@evil.example",
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+        self.assertFalse(self._sent_to("secret.example"))
+
+    def test_attack_reply_on_citizen_chatter_keeps_no_address(self):
+        """A protected citizen answers the officer's message on their own
+        record: Odoo routes it there by its References, not through citizen
+        intake. Every employee reads that chatter and its followers get it."""
+        parent = self.protected.with_user(self.officer).message_post(
+            body="A question from the privacy officer",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        self.protected.message_subscribe(partner_ids=self.frontdesk.partner_id.ids)
+        raw = (
+            "From: Kari Skjult <kari.skjult@secret.example>\r\n"
+            "To: personvern@kommune.example\r\n"
+            "Reply-To: <kari.skjult@secret.example>\r\n"
+            "Subject: Re: A question\r\n"
+            "Message-Id: <reply-vault-1@secret.example>\r\n"
+            f"In-Reply-To: {parent.message_id}\r\n"
+            f"References: {parent.message_id}\r\n"
+            "Date: Thu, 03 Dec 2026 10:00:00 +0100\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "\r\n"
+            "Thank you, that is right.\r\n"
+        )
+        with self.mock_mail_gateway():
+            self.env["mail.thread"].message_process(False, raw.encode())
+        message = self.env["mail.message"].search(
+            [("message_id", "=", "<reply-vault-1@secret.example>")]
+        )
+        self.assertEqual(
+            (message.model, message.res_id), ("res.partner", self.protected.id)
+        )
+        self.assertEqual(message.author_id, self.protected)
+        self.assertNoSecret(
+            message.with_user(self.employee).read(["email_from", "reply_to"])
+        )
+        self.assertNoSecret(self._mails)
+
+    def test_unverified_sender_is_not_attributed(self):
+        """The gateway marks a sender it could not verify (a forged From):
+        the address is withheld all the same, the citizen is not the author."""
+        message = self.protected.with_context(
+            citizen_mail_sender_unverified="dmarc=fail"
+        ).message_post(
+            body="Forged",
+            email_from="Kari Skjult <kari.skjult@secret.example>",
+            message_type="email",
+            subtype_xmlid="mail.mt_note",
+        )
+        self.assertFalse(message.author_id)
+        self.assertNoSecret(message.email_from)
+        self.assertNotIn("Kari", message.email_from)
+
+    def test_vault_address_index_follows_changes(self):
+        Partner = self.env["res.partner"]
+        self.assertEqual(
+            Partner._citizen_find_protected_by_email(
+                "Kari <KARI.skjult@secret.example>"
+            ),
+            self.protected,
+        )
+        self.protected.with_user(
+            self.officer
+        ).citizen_protected_contact_ids.email = "kari.ny@secret.example"
+        self.assertFalse(
+            Partner._citizen_find_protected_by_email("kari.skjult@secret.example")
+        )
+        self.assertEqual(
+            Partner._citizen_find_protected_by_email("kari.ny@secret.example"),
+            self.protected,
+        )
