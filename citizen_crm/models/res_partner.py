@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.addons.phone_validation.models.mail_thread_phone import PHONE_REGEX_PATTERN
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -33,7 +33,8 @@ PRIVACY_GROUP = "citizen_crm.group_privacy_officer"
 CITIZEN_PREFETCH = 1000
 # Who may read inquiries: other employees read partners without them.
 INQUIRY_GROUPS = "citizen_crm.group_frontdesk,citizen_crm.group_caseworker"
-# Who may search by identity number: the staff working with citizens.
+# Who may search or register identity numbers: the staff working with
+# citizens (supervisors are front desk too).
 NATIONAL_ID_SEARCH_GROUPS = (*INQUIRY_GROUPS.split(","), PRIVACY_GROUP)
 
 
@@ -147,12 +148,27 @@ class ResPartner(models.Model):
             if value and "*" in value:
                 # the masked value was sent back unchanged
                 continue
+            self._citizen_check_national_id_writer()
             # The full number is stored in a field only privacy officers read;
             # the front desk may register it, and it is validated here first.
             partner.sudo().national_id = self._normalize_national_id(value)
         # Drop the typed number from the cache: what is read back (the saved
         # form) is the masked value.
         self.invalidate_recordset(["national_id_masked"])
+
+    def _citizen_check_national_id_writer(self):
+        """Only the staff working with citizens register identity numbers:
+        the number is stored with sudo below, so a contact editor from
+        another department must be stopped here."""
+        if self.env.su or any(map(self.env.user._has_group, NATIONAL_ID_SEARCH_GROUPS)):
+            return
+        raise AccessError(
+            self.env._(
+                "Only the citizen service staff (front desk, caseworkers, "
+                "supervisors and privacy officers) may register or change an "
+                "identity number."
+            )
+        )
 
     def _search_national_id_masked(self, operator, value):
         """Only an exact, full identity number finds a citizen: no partial

@@ -3,7 +3,7 @@ import json
 from datetime import datetime
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import freeze_time, tagged, users
+from odoo.tests import freeze_time, new_test_user, tagged, users
 
 from .privacy_common import PrivacyCase
 
@@ -48,6 +48,7 @@ class TestGdpr(PrivacyCase):
         inquiry.message_post(
             body=f"Letter about {name}",
             message_type="comment",
+            subtype_xmlid="mail.mt_comment",
             attachments=[("letter.txt", b"Hemmeligveien 7, 9911 Skjulestad")],
         )
         inquiry._close("first_contact")
@@ -302,4 +303,214 @@ class TestGdpr(PrivacyCase):
         self.assertTrue(pdf.startswith(b"%PDF"))
         self.assertIn(
             "plan- og bygningsloven", company._citizen_record_of_processing_json()
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestGdprAccessDisclosure(PrivacyCase):
+    """The access report gives the citizen their own data: not internal notes,
+    not the staff who handled them, not who reported them."""
+
+    STAFF_IP = "10.44.12.7"
+    INTERNAL_BASIS = "forvaltningsloven § 18 a"
+    STAFF_BASIS = "C-579/21"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.handler = new_test_user(
+            cls.env,
+            "gdpr_handler",
+            groups="citizen_crm.group_caseworker",
+            name="Siri Saksbehandler",
+            email="siri.saksbehandler@kommune.example",
+        )
+        cls.queue.member_ids |= cls.handler
+        cls.reporter = cls.env["res.partner"].create(
+            {
+                "name": "Nina Nabo",
+                "street": "Naboveien 3",
+                "email": "nina.nabo@naboer.example",
+                "phone": "+47 987 65 432",
+            }
+        )
+        cls.basis = cls.env.ref("citizen_crm.screening_basis_offl13_bvl13_1")
+        Inquiry = cls.env["citizen.inquiry"].with_context(mail_notrack=False)
+        cls.own = Inquiry.create(
+            {"partner_id": cls.plain.id, "name": "Parking permit for Storgata"}
+        )
+        cls.own.message_post(
+            body="I need the permit before May, Ola",
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+            author_id=cls.plain.id,
+            email_from="Ola Åpen <ola@open.example>",
+        )
+        own_as_handler = cls.own.with_user(cls.handler)
+        own_as_handler.message_post(
+            body="Internal assessment: Ola exaggerates, check with the neighbour",
+            subtype_xmlid="mail.mt_note",
+        )
+        own_as_handler.message_post(
+            body="Your parking permit is ready at the front desk.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=cls.plain.ids,
+        )
+        cls.own.write({"user_id": cls.handler.id})
+        # A concern report about Ola's family by a neighbour (confidential).
+        cls.concern = Inquiry.create(
+            {
+                "partner_id": cls.plain.id,
+                "partner_name": "Nina Nabo",
+                "partner_email": "nina.nabo@naboer.example",
+                "partner_phone": "+47 987 65 432",
+                "name": "Concern report from Nina Nabo",
+                "screened_words": "Nina Nabo",
+                "description": "<p>Nina Nabo, Naboveien 3, is worried about "
+                "the children.</p>",
+                "screening_basis_id": cls.basis.id,
+            }
+        )
+        cls.concern.message_post(
+            body="More details from Naboveien 3: they shout every night.",
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+            author_id=cls.reporter.id,
+            email_from="Nina Nabo <nina.nabo@naboer.example>",
+        )
+        cls.concern.with_user(cls.handler).message_post(
+            body="Thank you, Nina Nabo, we follow it up.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=cls.reporter.ids,
+        )
+        cls.concern.with_user(cls.handler).message_post(
+            body="We have received a concern about your family and invite you "
+            "to a meeting.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=cls.plain.ids,
+        )
+        # A read of the citizen from the handler's workstation, as the audit
+        # trail records it during a web request.
+        cls.env["citizen.audit.log"].sudo().create(
+            {
+                "action": "view",
+                "user_id": cls.handler.id,
+                "res_model": "res.partner",
+                "res_id": cls.plain.id,
+                "partner_id": cls.plain.id,
+                "remote_addr": cls.STAFF_IP,
+                "description": "Citizen viewed",
+            }
+        )
+        cls.env.flush_all()
+        cls.cr.flush()
+
+    def _report(self):
+        """The report as the privacy officer produces it: the PDF and JSON of
+        the processed request, and the same document as HTML."""
+        request = (
+            self.env["citizen.gdpr.request"]
+            .with_user(self.officer)
+            .create({"partner_id": self.plain.id, "request_type": "access"})
+        )
+        request.with_context(force_report_rendering=True).action_process()
+        self.assertTrue(
+            base64.b64decode(request.pdf_attachment_id.datas).startswith(b"%PDF")
+        )
+        data = json.loads(base64.b64decode(request.json_attachment_id.datas))
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.officer)
+            ._render_qweb_html("citizen_crm.citizen_gdpr_access_report", request.ids)[0]
+            .decode()
+        )
+        return data, html
+
+    def _withheld(self, data):
+        return {(w["what"], w["basis"], w["inquiry"]) for w in data["withheld"]}
+
+    def test_attack_access_report_shows_no_internal_notes_or_staff(self):
+        data, html = self._report()
+        for text in (json.dumps(data, ensure_ascii=False), html):
+            self.assertNotIn("Internal assessment", text)
+            self.assertNotIn("Siri Saksbehandler", text)
+            self.assertNotIn("siri.saksbehandler", text)
+            self.assertNotIn(self.STAFF_IP, text)
+            # What the citizen wrote and was sent is theirs.
+            self.assertIn("I need the permit before May", text)
+            self.assertIn("Your parking permit is ready", text)
+            self.assertIn("Information withheld", html)
+        withheld = self._withheld(data)
+        self.assertTrue(
+            any(
+                what == "Internal notes and documents"
+                and self.INTERNAL_BASIS in basis
+                and where == self.own.number
+                for what, basis, where in withheld
+            ),
+            "the internal note is listed as withheld, with its basis",
+        )
+        self.assertTrue(
+            any(self.STAFF_BASIS in basis for _what, basis, _where in withheld),
+            "the staff's identities are listed as withheld",
+        )
+        self.assertIn(self.INTERNAL_BASIS, html)
+        self.assertIn(self.STAFF_BASIS, html)
+
+    def test_attack_access_report_shows_no_reporter(self):
+        data, html = self._report()
+        for text in (json.dumps(data, ensure_ascii=False), html):
+            for secret in (
+                "Nina Nabo",
+                "Naboveien",
+                "nina.nabo@naboer.example",
+                "987 65 432",
+                "they shout every night",
+            ):
+                self.assertNotIn(secret, text)
+            # The inquiry itself and what was sent to the citizen are theirs.
+            self.assertIn(self.concern.number, text)
+            self.assertIn("invite you to a meeting", text)
+        concern = next(
+            i for i in data["inquiries"] if i["number"] == self.concern.number
+        )
+        self.assertEqual(concern["subject"], self.concern.public_title)
+        self.assertFalse(concern["contact_name"] or concern["description"])
+        bases = {
+            basis
+            for _what, basis, where in self._withheld(data)
+            if where == self.concern.number
+        }
+        self.assertIn(self.basis.code, bases)
+        self.assertIn(self.basis.code, html)
+
+    def test_attack_access_report_read_of_confidential_inquiry_is_audited(self):
+        Audit = self.env["citizen.audit.log"]
+        before = Audit.search([], order="id desc", limit=1).id
+        self._report()
+        reads = Audit.search(
+            [
+                ("id", ">", before),
+                ("action", "=", "view"),
+                ("res_model", "=", "citizen.inquiry"),
+                ("res_id", "=", self.concern.id),
+                ("user_id", "=", self.officer.id),
+            ]
+        )
+        self.assertTrue(reads, "the officer's read of the confidential inquiry")
+        self.assertEqual(
+            set(reads.mapped("description")), {"Confidential inquiry viewed"}
+        )
+        self.assertFalse(
+            Audit.search(
+                [
+                    ("id", ">", before),
+                    ("res_model", "=", "citizen.inquiry"),
+                    ("res_id", "=", self.own.id),
+                ]
+            ),
+            "ordinary inquiries are not logged as confidential reads",
         )

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged, users
+from odoo.tests import Form, new_test_user, tagged, users
 
 from .privacy_common import PrivacyCase, synthetic_number
 
@@ -174,3 +174,70 @@ class TestIdentityNumber(PrivacyCase):
         )
         self.assertEqual(set(entries.mapped("action")), {"view", "export"})
         self.assertNoFullNumber(entries.read(), self.plain_number)
+
+
+@tagged("post_install", "-at_install")
+class TestIdentityNumberWriters(PrivacyCase):
+    """Registering an identity number is citizen-service work: an employee of
+    another department who may edit contacts must not set one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contact_editor = new_test_user(
+            cls.env,
+            "privacy_contact_editor",
+            groups="base.group_user,base.group_partner_manager",
+        )
+        cls.new_number = synthetic_number(1977, 11, 5)
+
+    def test_attack_contact_editor_sets_identity_number(self):
+        partner = self.plain.with_user(self.contact_editor)
+        with self.assertRaisesRegex(AccessError, "citizen service staff"):
+            partner.write({"national_id_masked": self.new_number})
+        with self.assertRaisesRegex(AccessError, "citizen service staff"):
+            partner.write({"national_id_masked": False})
+        with self.assertRaisesRegex(AccessError, "citizen service staff"):
+            partner.create(
+                {"name": "Ny Innbygger", "national_id_masked": self.new_number}
+            )
+        self.assertEqual(self.plain.national_id, self.plain_number)
+        # The masked value sent back unchanged by a form is no change.
+        partner.write({"national_id_masked": self.plain_number[:6] + "*****"})
+        self.assertEqual(self.plain.national_id, self.plain_number)
+
+    def test_attack_contact_editor_sets_identity_number_in_form(self):
+        form = Form(self.plain.with_user(self.contact_editor))
+        self.assertEqual(form.national_id_masked, self.plain_number[:6] + "*****")
+        with self.assertRaises(AssertionError, msg="the field is read-only"):
+            form.national_id_masked = self.new_number
+        form.name = "Ola Åpen-Endret"
+        form.save()
+        self.assertEqual(self.plain.national_id, self.plain_number)
+
+    def test_employee_cannot_set_identity_number(self):
+        partner = self.plain.with_user(self.employee)
+        with self.assertRaises(AccessError):
+            partner.write({"national_id_masked": self.new_number})
+        form = Form(partner)
+        with self.assertRaises(AssertionError, msg="the field is read-only"):
+            form.national_id_masked = self.new_number
+        self.assertEqual(self.plain.national_id, self.plain_number)
+
+    def test_citizen_staff_register_identity_numbers(self):
+        days = {self.frontdesk: 1, self.caseworker: 2, self.supervisor: 3}
+        for user, day in days.items():
+            with self.subTest(user=user.login):
+                number = synthetic_number(1981, 4, day)
+                partner = (
+                    self.env["res.partner"]
+                    .with_user(user)
+                    .create({"name": "Ny Innbygger", "national_id_masked": number})
+                )
+                self.assertEqual(partner.sudo().national_id, number)
+                form = Form(partner)
+                form.national_id_masked = synthetic_number(1982, 5, day)
+                form.save()
+                self.assertEqual(
+                    partner.sudo().national_id, synthetic_number(1982, 5, day)
+                )
