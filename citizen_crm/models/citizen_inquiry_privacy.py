@@ -130,9 +130,12 @@ class CitizenInquiry(models.Model):
     # ------------------------------------------------------------
 
     def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
-        """Every way of following (the Followers button, the author of a post,
-        the assignment, a forward) ends here: nobody who may not read a
-        confidential inquiry starts following it."""
+        """The ways of following by request (the Followers button, the
+        author of a post, an addressee with autofollow, the assignment in
+        write, a forward) end here: nobody who may not read a confidential
+        inquiry starts following it. Odoo's own subscriptions in create and
+        write (creator, auto-subscribed assignee) are checked right after, by
+        _citizen_sync_confidential_followers."""
         if not partner_ids or not any(self.sudo().mapped("is_confidential")):
             return super()._message_subscribe(partner_ids, subtype_ids, customer_ids)
         # sudo: deciding only; the caller's own rights were checked by
