@@ -32,6 +32,7 @@ from . import res_partner_protection
 from . import res_partner_gdpr
 from . import citizen_inquiry_privacy
 from . import citizen_service_privacy
+from . import citizen_case_privacy
 from . import citizen_gdpr_request
 from . import res_company_privacy
 from . import mail_alias

@@ -521,6 +521,9 @@ class CitizenInquiry(models.Model):
             if stage.is_closed or (stage.queue_ids and queue not in stage.queue_ids):
                 vals["stage_id"] = self._get_first_stage(queue).id
             recipients = (queue.member_ids | (user or self.env["res.users"])).partner_id
+            # First: a confidential inquiry is followed and notified only by
+            # those who may read it, which the new queue may do once it holds it.
+            inquiry.write(vals)
             # Handing the inquiry over may take away the sender's own access;
             # write access was checked above, the hand-over message belongs to it.
             handed_over = inquiry.sudo()
@@ -535,8 +538,6 @@ class CitizenInquiry(models.Model):
                 subtype_xmlid="citizen_crm.mt_inquiry_forwarded",
                 partner_ids=recipients.ids,
             )
-            # Last: the user may not write the inquiry once it left their queue.
-            inquiry.write(vals)
         return True
 
     # ------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Confidential inquiries (offentleglova screening) and inquiry anonymisation."""
 
+import logging
 import re
 
 from dateutil.relativedelta import relativedelta
@@ -8,10 +9,21 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+_logger = logging.getLogger(__name__)
+
 SCREENED = "******"
 ANONYMISED_BODY = Markup("<p>[anonymised]</p>")
 # Tracked inquiry fields whose old and new values name or describe the citizen.
 PERSONAL_TRACKED_FIELDS = ("partner_id", "name")
+# Fields deciding who may read a confidential inquiry, and so who follows it.
+FOLLOWER_ACCESS_FIELDS = {
+    "is_confidential",
+    "screening_basis_id",
+    "queue_id",
+    "user_id",
+    "partner_id",
+    "company_id",
+}
 
 
 def screen_title(title, words, confidential):
@@ -87,6 +99,7 @@ class CitizenInquiry(models.Model):
                 vals["is_confidential"] = True
         inquiries = super().create(vals_list)
         inquiries._citizen_clear_restricted_contact()
+        inquiries._citizen_sync_confidential_followers()
         return inquiries
 
     def write(self, vals):
@@ -95,6 +108,8 @@ class CitizenInquiry(models.Model):
         result = super().write(vals)
         if {"partner_id", "partner_email", "partner_phone"} & set(vals):
             self._citizen_clear_restricted_contact()
+        if FOLLOWER_ACCESS_FIELDS & set(vals):
+            self._citizen_sync_confidential_followers()
         return result
 
     def _citizen_clear_restricted_contact(self):
@@ -109,6 +124,126 @@ class CitizenInquiry(models.Model):
         )
         if restricted:
             restricted.write({"partner_email": False, "partner_phone": False})
+
+    # ------------------------------------------------------------
+    # Followers of confidential inquiries
+    # ------------------------------------------------------------
+
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        """The ways of following by request (the Followers button, the
+        author of a post, an addressee with autofollow, the assignment in
+        write, a forward) end here: nobody who may not read a confidential
+        inquiry starts following it. Odoo's own subscriptions in create and
+        write (creator, auto-subscribed assignee) are checked right after, by
+        _citizen_sync_confidential_followers."""
+        if not partner_ids or not any(self.sudo().mapped("is_confidential")):
+            return super()._message_subscribe(partner_ids, subtype_ids, customer_ids)
+        # sudo: deciding only; the caller's own rights were checked by
+        # message_subscribe, or it is a system step (assignment, forward).
+        allowed = self.sudo()._citizen_allowed_followers(
+            self.env["res.partner"].browse(partner_ids)
+        )
+        for partners, inquiries in self._citizen_group_by(allowed).items():
+            super(CitizenInquiry, inquiries.with_env(self.env))._message_subscribe(
+                partners.ids, subtype_ids, customer_ids
+            )
+        return True
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(
+            message, msg_vals=msg_vals, **kwargs
+        )
+        return self._citizen_screen_recipients(recipients, message)
+
+    def _citizen_screen_recipients(self, recipients, message):
+        """Odoo notifies followers and addressees whatever their read access:
+        of a confidential inquiry, staff who may not read it are not notified
+        (a user who lost a group still follows until the next change)."""
+        # Deciding from the confidentiality flag only.
+        if len(self) != 1 or not self.sudo().is_confidential:
+            return recipients
+        staff_ids = {
+            r["uid"] for r in recipients if r.get("uid") and not r.get("ushare")
+        }
+        if not staff_ids:
+            return recipients
+        users = self.env["res.users"].browse(staff_ids)
+        readers = {user.id for user in users if self._citizen_readable_by(user)}
+        if readers == staff_ids:
+            return recipients
+        _logger.info(
+            "Confidential inquiry %s: message %s not notified to %s user(s) "
+            "without read access.",
+            self.id,
+            message.id,
+            len(staff_ids - readers),
+        )
+        return [
+            r
+            for r in recipients
+            if not (r.get("uid") in staff_ids and r["uid"] not in readers)
+        ]
+
+    def _citizen_sync_confidential_followers(self):
+        """Remove the followers of the confidential inquiries of ``self`` who
+        may not read them: after a change of confidentiality, queue, assignee
+        or citizen, a change of a queue's members or of a user's groups."""
+        # sudo: the change may have taken away the writer's own access, and
+        # the followers are removed, never shown.
+        confidential = self.sudo().filtered("is_confidential")
+        followers = confidential.message_follower_ids
+        if not followers:
+            return
+        allowed = confidential._citizen_allowed_followers(followers.partner_id)
+        followers.filtered(
+            lambda f: f.partner_id not in allowed[confidential.browse(f.res_id)]
+        ).unlink()
+
+    def _citizen_allowed_followers(self, partners):
+        """{inquiry: the partners of ``partners`` who may follow it}. Anyone
+        may follow an open inquiry. A confidential one is followed by the
+        users who may read it (by the record rules) and by its own citizen,
+        who is owed the answers; no other contact outside the staff, since
+        the duty of confidentiality holds toward them (internal notes never
+        reach them anyway)."""
+        # sudo: which active users a partner has, to test their access.
+        partners = partners.sudo()
+        staff = partners.user_ids.filtered(lambda u: not u.share)
+        confidential = self.filtered("is_confidential")
+        readable = {}
+        for user in staff if confidential else staff.browse():
+            readable[user.partner_id] = readable.get(
+                user.partner_id, confidential.browse()
+            ) | confidential._citizen_readable_by(user)
+        result = {}
+        for inquiry in self:
+            if not inquiry.is_confidential:
+                result[inquiry] = partners
+                continue
+            result[inquiry] = partners.filtered(
+                lambda p, inquiry=inquiry: (
+                    inquiry in readable[p] if p in readable else p == inquiry.partner_id
+                )
+            )
+        return result
+
+    def _citizen_readable_by(self, user):
+        """The inquiries of ``self`` that ``user`` may read, by the access
+        rights and record rules, in any of the user's municipalities."""
+        return (
+            self.with_user(user)
+            .with_context(allowed_company_ids=user.sudo().company_ids.ids)
+            ._filtered_access("read")
+            .with_env(self.env)
+        )
+
+    @api.model
+    def _citizen_group_by(self, partners_per_record):
+        """{partners: records} from {record: partners}."""
+        groups = {}
+        for record, partners in partners_per_record.items():
+            groups[partners] = groups.get(partners, record.browse()) | record
+        return groups
 
     def read(self, fields=None, load="_classic_read"):
         result = super().read(fields, load)

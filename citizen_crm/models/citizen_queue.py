@@ -68,6 +68,21 @@ class CitizenQueue(models.Model):
         "UNIQUE(code, company_id)", "The queue code must be unique per municipality."
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "member_ids" in vals:
+            self._citizen_sync_confidential_followers()
+        return result
+
+    def _citizen_sync_confidential_followers(self):
+        """A member who leaves stops following the queue's confidential
+        inquiries, which they may no longer read."""
+        # sudo: the supervisor editing the queue may not read every inquiry
+        # of it; followers who lost access are removed, nothing is shown.
+        self.env["citizen.inquiry"].sudo().with_context(active_test=False).search(
+            [("queue_id", "in", self.ids), ("is_confidential", "=", True)]
+        )._citizen_sync_confidential_followers()
+
     def _compute_inquiry_counts(self):
         Inquiry = self.env["citizen.inquiry"]
         base = Domain("queue_id", "in", self.ids) & Domain("is_closed", "=", False)

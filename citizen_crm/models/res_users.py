@@ -4,6 +4,24 @@ from odoo import fields, models
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    def write(self, vals):
+        result = super().write(vals)
+        if {"group_ids", "active", "company_ids"} & set(vals):
+            self._citizen_sync_confidential_followers()
+        return result
+
+    def _citizen_sync_confidential_followers(self):
+        """A user who loses a group or a municipality stops following the
+        confidential inquiries they may no longer read."""
+        # sudo: which inquiries the users follow, to remove those they lost;
+        # nothing is shown to the administrator editing the users.
+        self.env["citizen.inquiry"].sudo().with_context(active_test=False).search(
+            [
+                ("is_confidential", "=", True),
+                ("message_partner_ids", "in", self.partner_id.ids),
+            ]
+        )._citizen_sync_confidential_followers()
+
     def _citizen_on_leave(self, moment=None):
         """The users of ``self`` on time off at ``moment`` (default: now).
 

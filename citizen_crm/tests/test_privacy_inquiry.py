@@ -116,3 +116,37 @@ class TestConfidentialInquiry(PrivacyCase, MailCase):
                 ]
             )
         )
+
+    def test_attack_frontdesk_reads_confidential_case_title(self):
+        """A front-desk user looks up the archive case of a confidential
+        inquiry: its title names the treatment and the citizen."""
+        case = self.env["citizen.case"].create(
+            {
+                "name": "2026/4242",
+                "title": "Rusbehandling for Ola Åpen",
+                "partner_id": self.plain.id,
+            }
+        )
+        self.inquiry.case_id = case
+        # An open inquiry of the same case, which the front desk reads.
+        open_inquiry = self.env["citizen.inquiry"].create(
+            {"name": "Bostøtte", "partner_id": self.plain.id, "case_id": case.id}
+        )
+        Case = self.env["citizen.case"].with_user(self.frontdesk)
+        self.assertFalse(Case.search([("title", "ilike", "Rusbehandling")]))
+        self.assertFalse(Case.name_search("Rusbehandling"))
+        self.assertFalse(Case.search_read([("name", "=", "2026/4242")], ["title"]))
+        with self.assertRaises(AccessError):
+            case.with_user(self.frontdesk).read(["title"])
+        shown = open_inquiry.with_user(self.frontdesk).web_read(
+            {"case_id": {"fields": {"display_name": {}}}}
+        )
+        self.assertEqual(
+            shown[0]["case_id"]["display_name"], "2026/4242 ****** for ******"
+        )
+        # The handling queue and the supervisors open the case.
+        for user in (self.caseworker, self.supervisor):
+            self.assertEqual(
+                case.with_user(user).read(["title"])[0]["title"],
+                "Rusbehandling for Ola Åpen",
+            )
