@@ -408,7 +408,12 @@ class TestMailAcknowledgement(CitizenMailCase):
         # the address moves to the privacy vault
         self.citizen.sudo().citizen_contact_via_officer = True
         self.assertFalse(self.citizen.email)
-        inquiry, mails = self._ack_for(self.build_mail(), "kari.nordmann@example.no")
+        # a protected citizen is matched only when the sender is verified
+        raw = (
+            "Authentication-Results: mx.kommune.example; dmarc=pass "
+            "header.from=example.no\n" + self.build_mail()
+        )
+        inquiry, mails = self._ack_for(raw, "kari.nordmann@example.no")
         self.assertEqual(inquiry.partner_id, self.citizen, "matched in the vault")
         self.assertFalse(inquiry.partner_email)
         self.assertFalse(mails, "only the privacy officer writes to them")
