@@ -418,6 +418,14 @@ class MailThread(models.AbstractModel):
             return super()._message_route_process(message, message_dict, routes)
         if unverified:
             routes = self._citizen_unverified_routes(message_dict, routes, unverified)
+        # Odoo runs a route as the user whose address is in From, which anyone
+        # can write: a citizen route runs as the gateway's own user.
+        routes = [
+            (model, thread_id, values, self.env.uid, alias)
+            if model == INQUIRY_MODEL
+            else (model, thread_id, values, user_id, alias)
+            for model, thread_id, values, user_id, alias in routes
+        ]
         # Without the alias, a failure in message_new propagates to the
         # dead-letter capture instead of bouncing to the citizen through a
         # separate cursor and marking the alias invalid.

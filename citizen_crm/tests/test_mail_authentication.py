@@ -6,6 +6,7 @@ import email
 import email.policy
 import time
 
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import freeze_time
 
@@ -294,3 +295,62 @@ class TestMailSenderAuthentication(CitizenMailCase):
         )
         self.assertIn("no authentication result", unverified)
         self.assertFalse(authenticated)
+
+    # ------------------------------------------------------------
+    # Low: the gateway runs as a staff user when From matches one
+    # ------------------------------------------------------------
+
+    def test_attack_mail_from_supervisor_address_runs_as_gateway(self):
+        raw = self.build_mail(
+            email_from=f"Siv Supervisor <{self.user_supervisor.email}>",
+            subject="Intern: flytt saken",
+        )
+        inquiry = self._inquiry(raw)
+        self.assertNotEqual(inquiry.create_uid, self.user_supervisor)
+        self.assertEqual(inquiry.create_uid, self.user_root)
+        incoming = self._incoming(inquiry)
+        self.assertNotEqual(incoming.create_uid, self.user_supervisor)
+        self.assertFalse(
+            inquiry.message_ids.filtered(
+                lambda m: (
+                    m.create_uid == self.user_supervisor
+                    or (
+                        m.author_id == self.user_supervisor.partner_id
+                        and m.message_type != "email"
+                    )
+                )
+            ),
+            "nothing is written in the supervisor's name by the system",
+        )
+
+    def test_attack_mail_from_caseworker_address_reaches_their_queue(self):
+        """Through a fetcher delivering to inquiries (no alias), Odoo would
+        register the mail as the caseworker whose address is in From, in
+        their own back-office queue instead of the front line."""
+        caseworker = mail_new_test_user(
+            self.env,
+            login="intake_barnevern",
+            name="Berit Barnevern",
+            email="berit.barnevern@test.example.com",
+            groups="citizen_crm.group_caseworker",
+            company_id=self.company.id,
+        )
+        self.env["citizen.queue"].create(
+            {
+                "name": "Barnevern",
+                "code": "BV",
+                "queue_type": "back_office",
+                "company_id": self.company.id,
+                "member_ids": [(4, caseworker.id)],
+            }
+        )
+        self.company.citizen_default_queue_id = self.queue
+        raw = self.build_mail(
+            email_from=caseworker.email, to="someone@elsewhere.example"
+        )
+        with self.mock_mail_gateway():
+            inquiry = self.env["citizen.inquiry"].browse(
+                self.process(raw, model="citizen.inquiry")
+            )
+        self.assertEqual(inquiry.queue_id, self.queue, "the front line triages it")
+        self.assertNotEqual(inquiry.create_uid, caseworker)
