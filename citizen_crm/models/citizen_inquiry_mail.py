@@ -392,13 +392,14 @@ class CitizenInquiry(models.Model):
         with the inquiry number and the expected answer date only: no subject
         or text echoed from the mail (it may hold an identity number), no
         citizen data. Marked Auto-Submitted so that auto-responders stay
-        silent. A protected citizen's address (``withhold_address``: not
-        linked to them) stays out of the chatter."""
+        silent.
+
+        A protected citizen gets the same acknowledgement as anyone, at the
+        address they wrote from: a missing one would tell whoever reads that
+        mailbox that they are protected. Their address (``withhold_address``:
+        a protected citizen's, not linked) stays out of the chatter."""
         self.ensure_one()
         reason = self._citizen_mail_automated_reason(msg_dict)
-        if not reason and self.partner_id._citizen_is_protected():
-            # only the privacy officer writes to them
-            reason = "citizen under contact restriction"
         if self.date_acknowledged or reason:
             if reason:
                 _logger.info(

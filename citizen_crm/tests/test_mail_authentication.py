@@ -354,3 +354,51 @@ class TestMailSenderAuthentication(CitizenMailCase):
             )
         self.assertEqual(inquiry.queue_id, self.queue, "the front line triages it")
         self.assertNotEqual(inquiry.create_uid, caseworker)
+
+    # ------------------------------------------------------------
+    # Low: a missing acknowledgement tells the mailbox reader
+    # ------------------------------------------------------------
+
+    def _ack(self, inquiry):
+        return inquiry.message_ids.filtered(lambda m: m.message_type == "auto_comment")
+
+    def test_attack_acknowledgement_reveals_protection(self):
+        """Whoever reads a protected citizen's mailbox sees the same
+        acknowledgement an ordinary citizen gets."""
+        ordinary = self._inquiry(
+            with_results(self.build_mail(email_from=self.citizen.email), DMARC_PASS)
+        )
+        ordinary_mails = self._new_mails
+        protected = self._inquiry(
+            with_results(self.build_mail(email_from=PROTECTED_EMAIL), DMARC_PASS)
+        )
+        protected_mails = self._new_mails
+        self.assertEqual(protected.partner_id, self.protected)
+        for inquiry, mails, address in (
+            (ordinary, ordinary_mails, self.citizen.email),
+            (protected, protected_mails, PROTECTED_EMAIL),
+        ):
+            with self.subTest(address=address):
+                self.assertEqual(len(mails), 1)
+                self.assertEqual(
+                    mails.subject,
+                    f"Vi har mottatt henvendelsen din \u2013 {inquiry.number}",
+                )
+                self.assertIn(address, mails.email_to or mails.recipient_ids.email)
+                self.assertIn("citizen-inquiry-ack", mails.message_id)
+                self.assertEqual(inquiry.date_acknowledged.date().isoformat(), NOW[:10])
+        # the chatter names the citizen, not the address in the vault
+        notification = self._ack(protected).notification_ids
+        self.assertEqual(notification.res_partner_id, self.protected)
+        self.assertFalse(notification.mail_email_address)
+        self.assertFalse(protected.partner_email)
+
+    def test_unverified_protected_sender_gets_the_same_acknowledgement(self):
+        inquiry = self._inquiry(self.build_mail(email_from=PROTECTED_EMAIL))
+        self.assertFalse(inquiry.partner_id)
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertEqual(self._new_mails.email_to, PROTECTED_EMAIL)
+        self.assertFalse(
+            self._ack(inquiry).notification_ids.filtered("mail_email_address"),
+            "the vault address is not shown in the chatter",
+        )
