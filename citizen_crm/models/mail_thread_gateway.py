@@ -6,7 +6,8 @@ citizen_crm (a queue alias, a reply to an inquiry, or a fetcher whose model
 is citizen.inquiry), message_process runs in a savepoint under a size cap
 and a time budget; a failure is retried once in repair mode and then kept
 as a dead letter in the same transaction, which the fetcher commits. Mail
-for other applications keeps Odoo's behaviour.
+for other applications keeps Odoo's behaviour; it only carries the verdict
+on its sender in the context (_citizen_sender_check).
 """
 
 import ast
