@@ -19,6 +19,7 @@ from odoo.tools.mail import (
     unfold_references,
 )
 
+from .mail_authentication import NO_VERDICT
 from .mail_thread_gateway import ACK_MESSAGE_ID_MARKER, record_inquiries
 
 _logger = logging.getLogger(__name__)
@@ -111,6 +112,14 @@ class CitizenInquiry(models.Model):
             self.env["res.company"].browse(values.get("company_id")) or self.env.company
         )
         citizens = self._citizen_find_by_email(sender, company)
+        unverified = self._citizen_sender_unverified(citizens)
+        withheld = False
+        if unverified:
+            # A From anyone can write makes the mail nobody's: no citizen, no
+            # author; a protected citizen's address is not shown either.
+            withheld = self._citizen_address_withheld(sender, citizens)
+            citizens = citizens.browse()
+            msg_dict["author_id"] = False
         date_received = self._citizen_mail_date(msg_dict.get("date"))
         defaults = {
             "name": self._citizen_mail_subject(msg_dict.get("subject")),
@@ -125,7 +134,8 @@ class CitizenInquiry(models.Model):
             msg_dict["author_id"] = citizens.id
         else:
             defaults["partner_name"] = contact_name or False
-            defaults["partner_email"] = sender or msg_dict.get("email_from") or False
+            address = sender or msg_dict.get("email_from")
+            defaults["partner_email"] = False if withheld else address or False
             if citizens:
                 # Several citizens share the address: choose none, not even
                 # as author of the message.
@@ -136,7 +146,10 @@ class CitizenInquiry(models.Model):
         # mail.thread copies email_from into the primary e-mail field: give it
         # the bare address (the name is kept apart), or nothing when the
         # citizen's own contact data apply.
-        parent_dict = dict(msg_dict, email_from=False if len(citizens) == 1 else sender)
+        parent_dict = dict(
+            msg_dict,
+            email_from=False if len(citizens) == 1 or withheld else sender,
+        )
         inquiry = super().message_new(parent_dict, custom_values=defaults)
         if not inquiry.date_deadline:
             # No target from the service yet: promise the default answer time.
@@ -145,7 +158,11 @@ class CitizenInquiry(models.Model):
             )
         record_inquiries(inquiry.ids)
         inquiry._citizen_log_partial_reading()
-        inquiry._citizen_send_acknowledgement(msg_dict)
+        if unverified:
+            inquiry._citizen_log_unverified_sender(unverified)
+            # the mail itself is posted next, under this verdict
+            inquiry = inquiry.with_context(citizen_mail_sender_unverified=unverified)
+        inquiry._citizen_send_acknowledgement(msg_dict, withhold_address=withheld)
         return inquiry
 
     def message_update(self, msg_dict, update_vals=None):
@@ -180,6 +197,45 @@ class CitizenInquiry(models.Model):
         protected = Partner._citizen_find_protected_by_email(email)
         return protected.filtered(
             lambda partner: partner.company_id in (company, company.browse())
+        )
+
+    @api.model
+    def _citizen_sender_unverified(self, citizens):
+        """Why the From address of the mail being processed must not make it
+        ``citizens``' (the gateway's verdict, or a protected citizen matched
+        without an authentication result under the default policy), or
+        False. Outside the gateway's processing, From is believed."""
+        context = self.env.context
+        if context.get("citizen_mail_sender_unverified"):
+            return context["citizen_mail_sender_unverified"]
+        if context.get("citizen_mail_sender_authenticated", True) or not citizens:
+            return False
+        return citizens._citizen_is_protected() and NO_VERDICT
+
+    @api.model
+    def _citizen_address_withheld(self, sender, citizens):
+        """Whether ``sender`` is a protected citizen's address (held in the
+        privacy vault), which an unidentified inquiry must not show."""
+        if citizens:
+            return citizens._citizen_is_protected()
+        return bool(self.env["res.partner"]._citizen_find_protected_by_email(sender))
+
+    def _citizen_log_unverified_sender(self, reason):
+        self.ensure_one()
+        _logger.info(
+            "Inquiry %s not linked to a citizen or an earlier inquiry: sender not "
+            "verified (%s).",
+            self.number,
+            reason,
+        )
+        self._message_log(
+            body=self.env._(
+                "The sender of this e-mail could not be verified (%(reason)s), so "
+                "it was not linked to a citizen or to an earlier inquiry. Make sure "
+                "who wrote it before you link it to a citizen or answer with "
+                "personal information.",
+                reason=reason,
+            )
         )
 
     @api.model
@@ -331,17 +387,19 @@ class CitizenInquiry(models.Model):
             )
         return self.company_id.email_formatted or False
 
-    def _citizen_send_acknowledgement(self, msg_dict):
+    def _citizen_send_acknowledgement(self, msg_dict, withhold_address=False):
         """One acknowledgement per new inquiry, in the citizen's language,
         with the inquiry number and the expected answer date only: no subject
         or text echoed from the mail (it may hold an identity number), no
         citizen data. Marked Auto-Submitted so that auto-responders stay
-        silent."""
+        silent.
+
+        A protected citizen gets the same acknowledgement as anyone, at the
+        address they wrote from: a missing one would tell whoever reads that
+        mailbox that they are protected. Their address (``withhold_address``:
+        a protected citizen's, not linked) stays out of the chatter."""
         self.ensure_one()
         reason = self._citizen_mail_automated_reason(msg_dict)
-        if not reason and self.partner_id._citizen_is_protected():
-            # only the privacy officer writes to them
-            reason = "citizen under contact restriction"
         if self.date_acknowledged or reason:
             if reason:
                 _logger.info(
@@ -408,10 +466,13 @@ class CitizenInquiry(models.Model):
             "auto_delete": template.auto_delete,
             "is_notification": True,
         }
-        to_partner = self.partner_id and self.partner_id.email_normalized == sender
-        if to_partner:
+        notified = self._citizen_ack_notified(sender, withhold_address)
+        if self.partner_id and self.partner_id.email_normalized == sender:
             values["recipient_ids"] = [Command.link(self.partner_id.id)]
         else:
+            # also a protected citizen's address, which they wrote from: the
+            # mail is addressed, not sent to the partner (whose mail only the
+            # privacy officer may send)
             values["email_to"] = sender
         # The acknowledgement goes to one known address, so it skips the
         # follower notification machinery of message_post (recipient
@@ -421,23 +482,34 @@ class CitizenInquiry(models.Model):
         # sudo: the gateway writes the inquiry's own receipt; mail.mail and
         # mail.notification are not writable by staff
         mail = self.env["mail.mail"].sudo().create(values)
-        self.env["mail.notification"].sudo().create(
-            {
-                "author_id": False,
-                "mail_message_id": mail.mail_message_id.id,
-                "mail_mail_id": mail.id,
-                "notification_type": "email",
-                "notification_status": "ready",
-                "is_read": True,
-                **(
-                    {"res_partner_id": self.partner_id.id}
-                    if to_partner
-                    else {"mail_email_address": sender}
-                ),
-            }
-        )
+        if notified:
+            self.env["mail.notification"].sudo().create(
+                {
+                    "author_id": False,
+                    "mail_message_id": mail.mail_message_id.id,
+                    "mail_mail_id": mail.id,
+                    "notification_type": "email",
+                    "notification_status": "ready",
+                    "is_read": True,
+                    **notified,
+                }
+            )
         self.date_acknowledged = fields.Datetime.now()
         return True
+
+    def _citizen_ack_notified(self, sender, withhold_address=False):
+        """Who the chatter shows the acknowledgement went to: the citizen, or
+        the address when it may be shown; nothing when it is a protected
+        citizen's address on an inquiry without them."""
+        self.ensure_one()
+        partner = self.partner_id
+        if partner and (
+            partner.email_normalized == sender or partner._citizen_is_protected()
+        ):
+            return {"res_partner_id": partner.id}
+        if withhold_address:
+            return {}
+        return {"mail_email_address": sender}
 
     # ------------------------------------------------------------
     # Answers, recipients, loop guard

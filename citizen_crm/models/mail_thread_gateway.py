@@ -6,9 +6,11 @@ citizen_crm (a queue alias, a reply to an inquiry, or a fetcher whose model
 is citizen.inquiry), message_process runs in a savepoint under a size cap
 and a time budget; a failure is retried once in repair mode and then kept
 as a dead letter in the same transaction, which the fetcher commits. Mail
-for other applications keeps Odoo's behaviour.
+for other applications keeps Odoo's behaviour; it only carries the verdict
+on its sender in the context (_citizen_sender_check).
 """
 
+import ast
 import codecs
 import contextlib
 import email.policy
@@ -21,6 +23,8 @@ import xmlrpc.client as xmlrpclib
 
 from odoo import api, models
 from odoo.tools.mail import email_normalize, unfold_references
+
+from .mail_authentication import NONE, PASS, sender_verdict
 
 _logger = logging.getLogger(__name__)
 
@@ -39,6 +43,13 @@ CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Bidirectional overrides make "fdp.exe" read as "exe.pdf".
 BIDI_CHARS_RE = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 ATTACHMENT_NAME_MAX = 120
+
+# Whether the From address alone may link a mail to a citizen and to their
+# inquiries (see _citizen_sender_check and mail_authentication).
+SENDER_POLICY_PARAM = "citizen_crm.mail_sender_policy"
+AUTH_SERVERS_PARAM = "citizen_crm.mail_auth_servers"
+SENDER_POLICIES = ("off", "protected", "all")
+DEFAULT_SENDER_POLICY = "protected"
 
 _INTAKE = threading.local()
 
@@ -392,8 +403,30 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _message_route_process(self, message, message_dict, routes):
+        # The verdict on the sender is set for every route, also replies
+        # Odoo routes to another app's record: whoever authors a message
+        # from its address (mail.message) must know it.
+        unverified, authenticated = (
+            self._citizen_sender_check(message, message_dict, routes)
+            if routes
+            else (False, False)
+        )
+        self = self.with_context(
+            citizen_mail_sender_unverified=unverified,
+            citizen_mail_sender_authenticated=authenticated,
+        )
         if not any(route[0] == INQUIRY_MODEL for route in routes or ()):
             return super()._message_route_process(message, message_dict, routes)
+        if unverified:
+            routes = self._citizen_unverified_routes(message_dict, routes, unverified)
+        # Odoo runs a route as the user whose address is in From, which anyone
+        # can write: a citizen route runs as the gateway's own user.
+        routes = [
+            (model, thread_id, values, self.env.uid, alias)
+            if model == INQUIRY_MODEL
+            else (model, thread_id, values, user_id, alias)
+            for model, thread_id, values, user_id, alias in routes
+        ]
         # Without the alias, a failure in message_new propagates to the
         # dead-letter capture instead of bouncing to the citizen through a
         # separate cursor and marking the alias invalid.
@@ -524,3 +557,108 @@ class MailThread(models.AbstractModel):
     @api.model
     def _citizen_sender_normalized(self, email_from):
         return email_normalize(email_from or "") or False
+
+    # ------------------------------------------------------------
+    # The sender: authentication results
+    # ------------------------------------------------------------
+
+    @api.model
+    def _citizen_sender_policy(self):
+        # sudo: technical setting of the mail gateway
+        policy = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(SENDER_POLICY_PARAM, DEFAULT_SENDER_POLICY)
+        )
+        return policy if policy in SENDER_POLICIES else DEFAULT_SENDER_POLICY
+
+    @api.model
+    def _citizen_auth_servers(self):
+        """The authserv-ids of our own mail servers; empty: the topmost
+        Authentication-Results header's (see mail_authentication)."""
+        # sudo: technical setting of the mail gateway
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param(AUTH_SERVERS_PARAM) or ""
+        )
+        return [server.strip() for server in value.split(",") if server.strip()]
+
+    @api.model
+    def _citizen_sender_check(self, message, message_dict, routes):
+        """(unverified, authenticated) for the mail being processed.
+
+        ``unverified``: why its From address must not link it to a citizen or
+        an existing inquiry (a short reason), or False. ``authenticated``:
+        whether the sender is proven (or the policy is off). Policies:
+        ``off`` trusts From; ``all`` wants a pass for every mail;
+        ``protected`` (the default) refuses a failed check for every mail and
+        a missing one for a protected citizen's address. A new inquiry
+        decides that last case on the citizen it matches (message_new); a
+        reply, or a mail for another app, on the sender's address here."""
+        policy = self._citizen_sender_policy()
+        if policy == "off":
+            return False, True
+        values = []
+        with contextlib.suppress(Exception):
+            values = [
+                str(value)
+                for name, value in message.raw_items()
+                if name.lower() == "authentication-results"
+            ]
+        sender = self._citizen_sender_normalized(message_dict.get("email_from")) or ""
+        verdict, detail = sender_verdict(
+            values, sender.rpartition("@")[2], self._citizen_auth_servers()
+        )
+        if verdict == PASS:
+            return False, True
+        if verdict != NONE or policy == "all":
+            return detail, False
+        if any(
+            route[1] or route[0] != INQUIRY_MODEL for route in routes
+        ) and self._citizen_sender_protected(message_dict):
+            return detail, False
+        return False, False
+
+    @api.model
+    def _citizen_sender_protected(self, message_dict):
+        """Whether the sender's address is a protected citizen's."""
+        Partner = self.env["res.partner"]
+        author = Partner.browse(message_dict.get("author_id") or ())
+        if author:
+            # Odoo found a partner holding the address in plain view; a
+            # protected citizen's address is held in the privacy vault.
+            return author._citizen_is_protected()
+        sender = self._citizen_sender_normalized(message_dict.get("email_from"))
+        return bool(Partner._citizen_find_protected_by_email(sender))
+
+    @api.model
+    def _citizen_unverified_routes(self, message_dict, routes, reason):
+        """The routes of a mail whose sender is not believed: a reply to an
+        inquiry (by References, In-Reply-To or the number in the subject)
+        becomes a new inquiry of the same queue or municipality, and no
+        partner found from its From address authors it."""
+        message_dict["author_id"] = False
+        result = []
+        for model, thread_id, custom_values, user_id, alias in routes:
+            if model == INQUIRY_MODEL and thread_id:
+                _logger.info(
+                    "Mail with Message-Id %s not added to inquiry %s: sender not "
+                    "verified (%s).",
+                    message_dict.get("message_id"),
+                    thread_id,
+                    reason,
+                )
+                custom_values = custom_values or self._citizen_unverified_values(
+                    thread_id, alias
+                )
+                thread_id = False
+            result.append((model, thread_id, custom_values, user_id, alias))
+        return result
+
+    @api.model
+    def _citizen_unverified_values(self, thread_id, alias):
+        if alias:
+            # sudo: the queue's defaults are configuration
+            return ast.literal_eval(alias.sudo().alias_defaults or "{}")
+        # sudo: only the company of the inquiry the mail claims to answer
+        inquiry = self.env[INQUIRY_MODEL].sudo().browse(thread_id)
+        return {"company_id": inquiry.company_id.id}

@@ -25,4 +25,5 @@ from . import test_counter_intake
 from . import test_mail_dead_letter
 from . import test_mail_intake
 from . import test_mail_performance
+from . import test_mail_authentication
 from . import test_i18n

@@ -404,15 +404,31 @@ class TestMailAcknowledgement(CitizenMailCase):
                 self.assertFalse(mails)
                 self.assertFalse(inquiry.date_acknowledged)
 
-    def test_no_acknowledgement_to_a_citizen_under_contact_restriction(self):
+    def test_same_acknowledgement_to_a_citizen_under_contact_restriction(self):
         # the address moves to the privacy vault
         self.citizen.sudo().citizen_contact_via_officer = True
         self.assertFalse(self.citizen.email)
-        inquiry, mails = self._ack_for(self.build_mail(), "kari.nordmann@example.no")
+        # a protected citizen is matched only when the sender is verified
+        raw = (
+            "Authentication-Results: mx.kommune.example; dmarc=pass "
+            "header.from=example.no\n" + self.build_mail()
+        )
+        inquiry, mails = self._ack_for(raw, "kari.nordmann@example.no")
         self.assertEqual(inquiry.partner_id, self.citizen, "matched in the vault")
         self.assertFalse(inquiry.partner_email)
-        self.assertFalse(mails, "only the privacy officer writes to them")
-        self.assertFalse(inquiry.date_acknowledged)
+        # A missing acknowledgement would tell whoever reads the mailbox that
+        # the citizen is protected: they get the one anyone gets, at the
+        # address they wrote from, and the chatter names them, not it.
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.email_to, "kari.nordmann@example.no")
+        self.assertEqual(
+            mails.subject, f"Vi har mottatt henvendelsen din {EN_DASH} {inquiry.number}"
+        )
+        self.assertEqual(inquiry.date_acknowledged, datetime(2026, 3, 2, 10, 0))
+        self.assertEqual(
+            mails.mail_message_id.notification_ids.res_partner_id, self.citizen
+        )
+        self.assertFalse(mails.mail_message_id.notification_ids.mail_email_address)
         self.assertFalse(
             self.env["citizen.audit.log"]
             .sudo()
