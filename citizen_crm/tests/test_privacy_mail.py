@@ -214,39 +214,54 @@ class TestProtectedMail(PrivacyCase, MailCase):
     def test_attack_reply_on_citizen_chatter_keeps_no_address(self):
         """A protected citizen answers the officer's message on their own
         record: Odoo routes it there by its References, not through citizen
-        intake. Every employee reads that chatter and its followers get it."""
+        intake. Every employee reads that chatter and its followers get it.
+        With the receiving server's pass the citizen is the author; without
+        one (the default policy is strict for protected citizens) nobody is,
+        and the address is withheld all the same."""
         parent = self.protected.with_user(self.officer).message_post(
             body="A question from the privacy officer",
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
         self.protected.message_subscribe(partner_ids=self.frontdesk.partner_id.ids)
-        raw = (
-            "From: Kari Skjult <kari.skjult@secret.example>\r\n"
-            "To: personvern@kommune.example\r\n"
-            "Reply-To: <kari.skjult@secret.example>\r\n"
-            "Subject: Re: A question\r\n"
-            "Message-Id: <reply-vault-1@secret.example>\r\n"
-            f"In-Reply-To: {parent.message_id}\r\n"
-            f"References: {parent.message_id}\r\n"
-            "Date: Thu, 03 Dec 2026 10:00:00 +0100\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n"
-            "\r\n"
-            "Thank you, that is right.\r\n"
-        )
-        with self.mock_mail_gateway():
-            self.env["mail.thread"].message_process(False, raw.encode())
-        message = self.env["mail.message"].search(
-            [("message_id", "=", "<reply-vault-1@secret.example>")]
-        )
-        self.assertEqual(
-            (message.model, message.res_id), ("res.partner", self.protected.id)
-        )
-        self.assertEqual(message.author_id, self.protected)
-        self.assertNoSecret(
-            message.with_user(self.employee).read(["email_from", "reply_to"])
-        )
-        self.assertNoSecret(self._mails)
+        verdicts = {
+            "pass": (
+                "Authentication-Results: mx.kommune.example; "
+                "dmarc=pass header.from=secret.example\r\n",
+                self.protected,
+            ),
+            "none": ("", self.env["res.partner"]),
+        }
+        for verdict, (header, author) in verdicts.items():
+            with self.subTest(verdict=verdict):
+                raw = (
+                    f"{header}"
+                    "From: Kari Skjult <kari.skjult@secret.example>\r\n"
+                    "To: personvern@kommune.example\r\n"
+                    "Reply-To: <kari.skjult@secret.example>\r\n"
+                    "Subject: Re: A question\r\n"
+                    f"Message-Id: <reply-vault-{verdict}@secret.example>\r\n"
+                    f"In-Reply-To: {parent.message_id}\r\n"
+                    f"References: {parent.message_id}\r\n"
+                    "Date: Thu, 03 Dec 2026 10:00:00 +0100\r\n"
+                    "Content-Type: text/plain; charset=utf-8\r\n"
+                    "\r\n"
+                    "Thank you, that is right.\r\n"
+                )
+                with self.mock_mail_gateway():
+                    self.env["mail.thread"].message_process(False, raw.encode())
+                message = self.env["mail.message"].search(
+                    [("message_id", "=", f"<reply-vault-{verdict}@secret.example>")]
+                )
+                self.assertEqual(
+                    (message.model, message.res_id),
+                    ("res.partner", self.protected.id),
+                )
+                self.assertEqual(message.author_id, author)
+                self.assertNoSecret(
+                    message.with_user(self.employee).read(["email_from", "reply_to"])
+                )
+                self.assertNoSecret(self._mails)
 
     def test_unverified_sender_is_not_attributed(self):
         """The gateway marks a sender it could not verify (a forged From):
