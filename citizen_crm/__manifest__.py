@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/citizen_inquiry_security.xml",
         "security/citizen_crm_security.xml",
+        "security/citizen_mail_dead_letter_security.xml",
         "security/citizen_privacy_security.xml",
         "data/citizen_channel_data.xml",
         "data/citizen_inquiry_stage_data.xml",

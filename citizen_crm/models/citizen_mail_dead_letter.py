@@ -29,9 +29,20 @@ STATES = [
 
 DEFAULT_MAX_SIZE_MB = 25
 DEFAULT_TIME_BUDGET_S = 60.0
-# Address-like tokens in recipient headers: enough to recognise our own
-# aliases when the message cannot be parsed at all.
-ADDRESS_RE = re.compile(r"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
+# Python's header parser is quadratic on long structured headers (a To of
+# commas, a Subject of encoded words): above this size per header name, a
+# mail is kept as a dead letter before Odoo parses it.
+DEFAULT_MAX_HEADER_KB = 32
+# What is read of a raw message to find its headers.
+HEADER_READ_MAX = 262144
+HEADER_END_RE = re.compile(rb"\r?\n\r?\n")
+# What is decoded of a header shown on a dead letter: enough for the kept
+# text, and decode_header is quadratic on a long run of encoded words.
+HEADER_DECODE_MAX = 4096
+# What ends an address-like token in a recipient header. Split on, never
+# searched with "...@...": a search restarts at every character of a long
+# run without "@" and takes minutes on 256 KB.
+ADDRESS_SEPARATORS_RE = re.compile(r"[\s<>,;:\"'()\[\]]+")
 RECIPIENT_HEADERS = (
     "To",
     "Cc",
@@ -40,6 +51,14 @@ RECIPIENT_HEADERS = (
     "Resent-To",
     "Envelope-To",
 )
+
+
+def address_tokens(value):
+    """The address-like tokens of a header value (enough to recognise our
+    own aliases when the message cannot be parsed): the runs between
+    separators with an "@" that has something on both sides. Linear in the
+    length of the value, whatever it holds."""
+    return [token for token in ADDRESS_SEPARATORS_RE.split(value) if "@" in token[1:-1]]
 
 
 class CitizenMailDeadLetter(models.Model):
@@ -53,6 +72,9 @@ class CitizenMailDeadLetter(models.Model):
     _order = "date_received desc, id desc"
     _rec_name = "subject"
     _check_company_auto = True
+    # Staff have no write access (only the gateway writes a dead letter) but
+    # may log notes on the ones they can read.
+    _mail_post_access = "read"
 
     subject = fields.Char(readonly=True)
     email_from = fields.Char(string="From", readonly=True)
@@ -128,29 +150,79 @@ class CitizenMailDeadLetter(models.Model):
         except (TypeError, ValueError):
             return DEFAULT_TIME_BUDGET_S
 
+    @api.model
+    def _get_max_header_size(self):
+        """Size cap in characters of the headers of one name (0: no cap)."""
+        # sudo: reading a technical setting of the mail gateway
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("citizen_crm.mail_max_header_kb", DEFAULT_MAX_HEADER_KB)
+        )
+        try:
+            return int(float(value) * 1024)
+        except (TypeError, ValueError):
+            return DEFAULT_MAX_HEADER_KB * 1024
+
     # ------------------------------------------------------------
     # Capture
     # ------------------------------------------------------------
 
     @api.model
-    def _read_headers(self, raw):
+    def _split_headers(self, raw):
+        """The header block of a raw message, and whether it ends within
+        what is read of it. Both steps are linear: the pattern has no
+        repetition to backtrack into."""
+        parts = HEADER_END_RE.split(raw[:HEADER_READ_MAX], maxsplit=1)
+        return parts[0], len(parts) == 2 or len(raw) <= HEADER_READ_MAX
+
+    @api.model
+    def _read_headers(self, raw, head=None):
         """Headers only, with the lenient compat32 policy: they must be
         readable even when the message is not."""
         try:
-            head = re.split(rb"\r?\n\r?\n", raw[:262144], maxsplit=1)[0]
+            head = self._split_headers(raw)[0] if head is None else head
             return email.message_from_bytes(head, policy=email.policy.compat32)
         except Exception:  # no header at all is a valid answer
             return email.message.Message()
+
+    @api.model
+    def _citizen_header_size_error(self, raw):
+        """Why the headers of a raw message are too long to hand to Odoo's
+        parser, or False: one header name over the cap (repeated headers
+        count together, Odoo joins them), or a header block longer than
+        what is read of it."""
+        limit = self._get_max_header_size()
+        if not limit:
+            return False
+        head, complete = self._split_headers(raw)
+        if not complete:
+            return self.env._(
+                "The headers are longer than %(limit)s KB.",
+                limit=HEADER_READ_MAX // 1024,
+            )
+        sizes = {}
+        for name, value in self._read_headers(raw, head).raw_items():
+            key = name.lower()
+            sizes[key] = sizes.get(key, 0) + len(value)
+            if sizes[key] > limit:
+                return self.env._(
+                    "The header %(name)s is over the limit of %(limit)s KB.",
+                    name=name[:60],
+                    limit=round(limit / 1024, 1),
+                )
+        return False
 
     @api.model
     def _decode_header(self, headers, name, size=250):
         value = headers.get(name)
         if value is None:
             return False
+        value = str(value)[:HEADER_DECODE_MAX]
         try:
-            text = str(email.header.make_header(email.header.decode_header(str(value))))
+            text = str(email.header.make_header(email.header.decode_header(value)))
         except Exception:  # undecodable: keep the raw text
-            text = str(value)
+            text = value
         text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
         return text[:size] or False
 
@@ -203,7 +275,7 @@ class CitizenMailDeadLetter(models.Model):
             address.lower().strip(".")
             for name in RECIPIENT_HEADERS
             for value in (headers.get_all(name) or [])
-            for address in ADDRESS_RE.findall(str(value))
+            for address in address_tokens(str(value))
         }
         if addresses:
             full_names, local_names = self._citizen_alias_table()
@@ -238,7 +310,9 @@ class CitizenMailDeadLetter(models.Model):
     @api.model
     def _capture(self, raw, reason, error_message, scope, model=None):
         """Keep the raw message; when retrying, update the retried letter."""
-        letter_id = self.env.context.get("citizen_dead_letter_id")
+        # Set by _retry, which runs the gateway as superuser; a context key a
+        # user passes in a call of their own must not aim at another letter.
+        letter_id = self.env.su and self.env.context.get("citizen_dead_letter_id")
         # sudo: the gateway runs for everyone; dead letters are read through
         # their own access rules.
         DeadLetter = self.sudo().with_context(
@@ -267,6 +341,8 @@ class CitizenMailDeadLetter(models.Model):
         company = self.env["res.company"].sudo().browse(scope.get("company_id"))
         queue = self.env["citizen.queue"].sudo().browse(scope.get("queue_id"))
         company, queue = company.exists(), queue.exists()
+        company = company or queue.company_id or self.env.company
+        queue = queue or self._citizen_front_line_queue(company)
         DeadLetter.create(
             {
                 "subject": self._decode_header(headers, "Subject"),
@@ -278,18 +354,44 @@ class CitizenMailDeadLetter(models.Model):
                 "raw_filename": "original_email.eml",
                 "raw_size": len(raw),
                 "model": model or False,
-                "company_id": (company or queue.company_id or self.env.company).id,
+                "company_id": company.id,
                 "queue_id": queue.id,
             }
         )
         return False
 
+    @api.model
+    def _citizen_front_line_queue(self, company):
+        """Who handles a mail whose queue is unknown (a fetcher configured
+        for inquiries, no alias of ours among the recipients): the queue an
+        inquiry without one gets, the front line. Its members may read it."""
+        # sudo: the gateway's user need not see queues; only the id is kept
+        return self.env[INQUIRY_MODEL].sudo()._get_default_queue(company)
+
+    @api.model
+    def _citizen_gateway_models(self):
+        """The models the gateway may be asked to use as fallback: ours, and
+        those of the configured incoming mail servers (what the fetcher
+        passes to message_process)."""
+        # sudo: which models the fetchers deliver to is configuration only
+        servers = self.env["fetchmail.server"].sudo().with_context(active_test=False)
+        return {INQUIRY_MODEL} | set(servers.search([]).object_id.mapped("model"))
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
 
+    def _citizen_set_state(self, values):
+        """State changes of the action buttons. Staff have no write access
+        on dead letters (their content is the gateway's); these buttons
+        are open to whoever may read the letter."""
+        self.check_access("read")
+        # sudo: only the state and result fields, on letters the user may read
+        self.sudo().write(values)
+
     def action_retry(self):
         """Run the kept message through the mail gateway again."""
+        self.check_access("read")
         failed = self.browse()
         for letter in self:
             if letter.state != "new":
@@ -318,27 +420,37 @@ class CitizenMailDeadLetter(models.Model):
     def _retry(self):
         self.ensure_one()
         raw = base64.b64decode(self.with_context(bin_size=False).raw_message or b"")
+        # A dead letter is citizen mail: a model no fetcher uses is not replayed
+        model = self.model
+        if model and model not in self._citizen_gateway_models():
+            model = INQUIRY_MODEL
         retries = self.retry_count
         with collect_inquiries() as inquiry_ids:
-            # sudo: the mail gateway runs as superuser, like the fetcher's cron;
-            # the user may see this e-mail and asked to process it.
+            # sudo: the gateway runs as superuser, like the fetcher's cron. The
+            # bytes are those the gateway stored (no user may write a dead
+            # letter or its attachment) and the model one a fetcher uses, so
+            # the user only replays what the fetcher was given.
             self.env["mail.thread"].sudo().with_context(
                 citizen_dead_letter_id=self.id
-            ).message_process(self.model or False, raw)
+            ).message_process(model, raw)
         if self.retry_count != retries:
             self.message_post(
                 body=self.env._("Retry failed: %(error)s", error=self.error_message)
             )
             return False
         inquiry = self.env[INQUIRY_MODEL].browse(inquiry_ids[-1:])
-        self.write({"state": "retried", "inquiry_id": inquiry.id})
+        self._citizen_set_state({"state": "retried", "inquiry_id": inquiry.id})
         return True
 
     def action_resolve(self):
         """Handled by hand (answered, forwarded or discarded)."""
-        self.filtered(lambda letter: letter.state == "new").write({"state": "resolved"})
+        self.filtered(lambda letter: letter.state == "new")._citizen_set_state(
+            {"state": "resolved"}
+        )
         return True
 
     def action_reset(self):
-        self.filtered(lambda letter: letter.state == "resolved").write({"state": "new"})
+        self.filtered(lambda letter: letter.state == "resolved")._citizen_set_state(
+            {"state": "new"}
+        )
         return True

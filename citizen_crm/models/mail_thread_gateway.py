@@ -273,6 +273,9 @@ class MailThread(models.AbstractModel):
                 limit=round(max_size / 1048576, 1),
             )
             return DeadLetter._capture(raw, "too_large", detail, scope, model)
+        detail = DeadLetter._citizen_header_size_error(raw)
+        if detail:
+            return DeadLetter._capture(raw, "too_large", detail, scope, model)
         budget = DeadLetter._get_time_budget()
         try:
             return self._citizen_process_guarded(model, raw, kwargs, budget)

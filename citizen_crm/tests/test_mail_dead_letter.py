@@ -2,15 +2,17 @@ import base64
 import copy
 import email
 import email.policy
+import time
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
 
+from ..models.citizen_mail_dead_letter import address_tokens
 from ..models.mail_thread_gateway import cache_headers
-from .common_mail import CORPUS_DIR, CitizenMailCase
+from .common_mail import ALIAS_EMAIL, CORPUS_DIR, CitizenMailCase
 
 GATEWAY_LOGGERS = (
     "odoo.addons.citizen_crm.models.mail_thread_gateway",
@@ -388,3 +390,300 @@ class TestMailDeadLetter(CitizenMailCase):
         self.assertEqual(letter.state, "new")
         letter.with_user(self.user_supervisor).unlink()
         self.assertFalse(letter.exists())
+
+
+@tagged("post_install", "-at_install", "citizen_mail")
+class TestMailDeadLetterAttack(CitizenMailCase):
+    """Issue 23, items 5 and 8: a dead letter's content is the gateway's, its
+    raw mail is read only by its queue, and no header stalls the intake."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_frontdesk_bygg = mail_new_test_user(
+            cls.env,
+            login="intake_frontdesk_bygg",
+            name="Bjørn Byggesak",
+            email="bjorn.byggesak@test.example.com",
+            company_id=cls.company.id,
+            groups="citizen_crm.group_frontdesk",
+        )
+        cls.queue_bygg = cls.env["citizen.queue"].create(
+            {
+                "name": "Byggesak",
+                "code": "BYGG",
+                "company_id": cls.company.id,
+                "alias_name": "byggesak",
+                "alias_domain_id": cls.mail_alias_domain.id,
+                "member_ids": [(4, cls.user_frontdesk_bygg.id)],
+            }
+        )
+
+    def set_param(self, key, value):
+        self.env["ir.config_parameter"].sudo().set_param(key, value)
+
+    def raw_bytes(self, letter):
+        return base64.b64decode(letter.with_context(bin_size=False).raw_message)
+
+    def keep_too_large(self, subject, to=ALIAS_EMAIL):
+        """A mail kept as a dead letter because it is over the size cap."""
+        self.set_param("citizen_crm.mail_max_size_mb", 1)
+        raw = self.build_mail(
+            subject=subject,
+            to=to,
+            attachments=[("tegning.pdf", b"%PDF" + b"x" * 1500000, "application/pdf")],
+        )
+        with self.mock_mail_gateway():
+            self.assertFalse(self.process(raw))
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        self.assertEqual(letter.subject, subject)
+        return letter, raw.encode()
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_attack_frontdesk_rewrites_dead_letter_then_retries(self):
+        """Front desk replaces a dead letter's raw mail and fallback model,
+        then retries it to have the gateway process their mail as
+        superuser: every write is refused, retry processes the original."""
+        letter, original = self.keep_too_large("Tegninger til byggesøknad")
+        forged = self.build_mail(
+            subject="Forfalsket",
+            to="ukjent@elsewhere.example",
+            email_from="Frida Frontdesk <frida.frontdesk@test.example.com>",
+        )
+        forged_b64 = base64.b64encode(forged.encode())
+        letter_fd = letter.with_user(self.user_frontdesk)
+        for values in (
+            {"raw_message": forged_b64},
+            {"model": "res.partner"},
+            {"state": "resolved"},
+            {"subject": "Forfalsket", "queue_id": self.queue_bygg.id},
+        ):
+            with self.subTest(values=list(values)), self.assertRaises(AccessError):
+                letter_fd.write(values)
+        with self.assertRaises(AccessError):
+            letter.with_user(self.user_supervisor).write({"raw_message": forged_b64})
+        # the stored attachment of the binary field is the letter's content too
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.user_frontdesk)
+            .search(
+                [
+                    ("res_model", "=", letter._name),
+                    ("res_id", "=", letter.id),
+                    ("res_field", "=", "raw_message"),
+                ]
+            )
+        )
+        self.assertEqual(len(attachment), 1, "readable by whom may read the letter")
+        with self.assertRaises(AccessError):
+            attachment.write({"datas": forged_b64})
+        with self.assertRaises(AccessError):
+            attachment.unlink()
+        with self.assertRaises(AccessError):
+            self.env["ir.attachment"].with_user(self.user_frontdesk).create(
+                {
+                    "name": "raw_message",
+                    "res_model": letter._name,
+                    "res_id": letter.id,
+                    "res_field": "raw_message",
+                    "datas": forged_b64,
+                }
+            )
+        # nor does the form offer to change it
+        with Form(letter_fd) as form, self.assertRaises(AssertionError):
+            form.subject = "Forfalsket"
+        letter.invalidate_recordset()
+        self.assertEqual(self.raw_bytes(letter), original)
+        self.assertFalse(letter.model)
+        self.assertEqual(letter.state, "new")
+
+        self.set_param("citizen_crm.mail_max_size_mb", 5)
+        with self.mock_mail_gateway():
+            letter_fd.action_retry()
+        self.assertEqual(letter.state, "retried")
+        self.assertEqual(letter.inquiry_id.name, "Tegninger til byggesøknad")
+        self.assertFalse(
+            self.env["res.partner"].search([("name", "=", "Forfalsket")]),
+            "the forged mail was never processed",
+        )
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_attack_frontdesk_reads_other_queues_dead_letter(self):
+        """Front desk of the servicetorg opens the raw mail kept for
+        Byggesak, a queue they are not a member of: refused."""
+        letter, _raw = self.keep_too_large(
+            "Nabovarsel", to=f"byggesak@{self.mail_alias_domain.name}"
+        )
+        self.assertEqual(letter.queue_id, self.queue_bygg)
+        DeadLetter = self.env["citizen.mail.dead.letter"]
+        self.assertFalse(DeadLetter.with_user(self.user_frontdesk).search([]))
+        letter_fd = letter.with_user(self.user_frontdesk)
+        with self.assertRaises(AccessError):
+            letter_fd.read(["subject", "raw_message"])
+        with self.assertRaises(AccessError):
+            letter_fd.action_retry()
+        with self.assertRaises(AccessError):
+            letter_fd.action_resolve()
+        self.assertFalse(
+            self.env["ir.attachment"]
+            .with_user(self.user_frontdesk)
+            .search([("res_model", "=", letter._name), ("res_id", "=", letter.id)])
+        )
+        self.assertEqual(letter.state, "new")
+        # the queue's members and the supervisors read it
+        for user in (self.user_frontdesk_bygg, self.user_supervisor):
+            with self.subTest(user=user.login):
+                self.assertEqual(DeadLetter.with_user(user).search([]), letter)
+                self.assertEqual(letter.with_user(user).subject, "Nabovarsel")
+        letter.with_user(self.user_frontdesk_bygg).action_resolve()
+        self.assertEqual(letter.state, "resolved")
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_dead_letter_of_unknown_queue_is_the_front_lines(self):
+        nested = self.corpus("deep_nesting.eml").replace(
+            b"To: postmottak@test.mycompany.com", b"To: ukjent@elsewhere.example"
+        )
+        self.assertFalse(self.process(nested, model="citizen.inquiry"))
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        front_line = self.env["citizen.inquiry"]._get_default_queue(self.company)
+        self.assertEqual(front_line.queue_type, "front_line")
+        self.assertEqual(letter.queue_id, front_line)
+        DeadLetter = self.env["citizen.mail.dead.letter"].with_user(
+            self.user_frontdesk_bygg
+        )
+        self.assertFalse(DeadLetter.search([]))
+        front_line.member_ids = [(4, self.user_frontdesk_bygg.id)]
+        self.assertEqual(DeadLetter.search([]), letter)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_retry_uses_only_a_model_the_gateway_uses(self):
+        """A fallback model that no fetcher delivers to (however it got there)
+        is not used on retry: the mail is retried as the inquiry it was
+        meant to be."""
+        unknown_to = "ukjent@elsewhere.example"
+        self.set_param("citizen_crm.mail_max_size_mb", 1)
+        raw = self.build_mail(
+            subject="Til ukjent adresse",
+            to=unknown_to,
+            attachments=[("tegning.pdf", b"%PDF" + b"x" * 1500000, "application/pdf")],
+        )
+        self.assertFalse(self.process(raw, model="citizen.inquiry"))
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        letter.sudo().model = "res.partner"
+        self.set_param("citizen_crm.mail_max_size_mb", 5)
+        partners = self.env["res.partner"].search_count([])
+        with self.mock_mail_gateway():
+            letter.with_user(self.user_supervisor).action_retry()
+        self.assertEqual(letter.state, "retried")
+        self.assertEqual(letter.inquiry_id.name, "Til ukjent adresse")
+        self.assertEqual(
+            self.env["res.partner"].search_count([]),
+            partners,
+            "no partner made of the mail by res.partner's message_new",
+        )
+
+    # ------------------------------------------------------------
+    # Item 8: long headers
+    # ------------------------------------------------------------
+
+    def long_header_mail(self, to=ALIAS_EMAIL, subject="Lang mottakerliste"):
+        """Built by hand: the standard library would parse the long header."""
+        return (
+            "From: Kari Nordmann <kari.nordmann@example.no>\r\n"
+            f"To: {to}\r\n"
+            f"Subject: {subject}\r\n"
+            "Message-ID: <lang-header@mail.example.no>\r\n"
+            "Date: Mon, 02 Mar 2026 10:00:00 +0100\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "\r\n"
+            "Hei!\r\n"
+        ).encode()
+
+    def timed(self, function, *args):
+        started = time.perf_counter()
+        result = function(*args)
+        return result, time.perf_counter() - started
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_attack_long_to_header_does_not_stall_intake(self):
+        """One mail with a 256 KB recipient header took minutes in
+        message_process and held the fetcher. Each must be done well under a
+        second, and kept (as a dead letter) when it is for us."""
+        size = 256 * 1024 - 1024  # the headers stay within what is read
+        payloads = {
+            "no @": "x" * size,
+            "x@ pattern": "x@" * (size // 2),
+            "commas": "," * size,
+            "many addresses": "a@b.example, " * (size // 13),
+        }
+        DeadLetter = self.env["citizen.mail.dead.letter"]
+        for label, payload in payloads.items():
+            with self.subTest(payload=label):
+                # every inbound mail is scoped, also mail for other apps
+                scope, elapsed = self.timed(
+                    DeadLetter._citizen_scope, self.long_header_mail(to=payload)
+                )
+                self.assertIsNone(scope)
+                self.assertLess(elapsed, 1.0)
+                raw = self.long_header_mail(to=f"{ALIAS_EMAIL}, {payload}")
+                letters = self.dead_letter_count()
+                result, elapsed = self.timed(self.process, raw)
+                self.assertLess(elapsed, 1.0)
+                self.assertFalse(result)
+                self.assertEqual(self.dead_letter_count(), letters + 1, "kept")
+                letter = DeadLetter.search([], limit=1)
+                self.assertEqual(letter.reason, "too_large")
+                self.assertEqual(letter.queue_id, self.queue)
+                self.assertIn("header To", letter.error_message)
+                self.assertEqual(self.raw_bytes(letter), raw)
+                letter.sudo().unlink()  # the next mail has the same Message-Id
+
+        # the reproduction: 250 KB of "x", no alias, no fallback model
+        raw = self.long_header_mail(to="x" * 250 * 1024)
+        started = time.perf_counter()
+        with self.assertRaises(ValueError):  # Odoo's answer: no route
+            self.process(raw)
+        self.assertLess(time.perf_counter() - started, 1.0)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_attack_long_encoded_subject_does_not_stall_intake(self):
+        """A Subject of 256 KB of encoded-word starts: Python's decode_header
+        is quadratic on it. Kept quickly, with a readable subject."""
+        raw = self.long_header_mail(subject="=?a?q?x" * (250 * 1024 // 7))
+        result, elapsed = self.timed(self.process, raw, "citizen.inquiry")
+        self.assertLess(elapsed, 1.0)
+        self.assertFalse(result)
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        self.assertEqual(letter.reason, "too_large")
+        self.assertIn("header Subject", letter.error_message)
+        self.assertTrue(letter.subject)
+        self.assertLessEqual(len(letter.subject), 250)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_headers_over_what_is_read_are_kept(self):
+        """Headers longer than the 256 KB read for the checks, made of
+        headers each under the cap, are kept before Odoo parses them."""
+        filler = "".join(f"X-Filler-{n}: {'y' * 1000}\r\n" for n in range(300))
+        raw = self.long_header_mail(to=ALIAS_EMAIL).replace(
+            b"Subject:", filler.encode() + b"Subject:"
+        )
+        result, elapsed = self.timed(self.process, raw)
+        self.assertLess(elapsed, 1.0)
+        self.assertFalse(result)
+        letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
+        self.assertIn("headers are longer than 256 KB", letter.error_message)
+
+    def test_address_tokens(self):
+        """The split keeps what the old search pattern found."""
+        self.assertEqual(
+            address_tokens(
+                'Kari <kari@example.no>, "Ola" ola@example.no;@bad, bad@, '
+                "x@y@z (kommentar) [postmottak@test.mycompany.com]"
+            ),
+            [
+                "kari@example.no",
+                "ola@example.no",
+                "x@y@z",
+                "postmottak@test.mycompany.com",
+            ],
+        )
