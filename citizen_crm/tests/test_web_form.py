@@ -1,6 +1,7 @@
+from contextlib import closing
 from datetime import timedelta
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -317,3 +318,31 @@ class TestCitizenWebForm(CitizenPortalCase):
         Log._gc_submission_log()
         self.assertFalse(old.exists())
         self.assertTrue(recent.exists())
+
+    # ------------------------------------------------------------
+    # Attacks (issue 23)
+    # ------------------------------------------------------------
+
+    def test_attack_rate_limit_race(self):
+        """Two submissions from one address at once, one slot left: the check
+        holds the address until the transaction that logs the submission
+        ends, so the other one waits and then counts it."""
+        self.env["ir.config_parameter"].set_param("citizen_crm.web_rate_limit", "1")
+        Log = self.env["citizen.web.submission.log"]
+        address = "198.51.100.7"
+        self.assertFalse(Log._is_rate_limited(address))
+        keys = Log._get_lock_keys(Log._hash_address(address))
+        # A concurrent request runs in its own transaction, on its own connection.
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", keys)
+            self.assertFalse(
+                other.fetchone()[0], "a concurrent submission would pass the check"
+            )
+            other.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                Log._get_lock_keys(Log._hash_address("198.51.100.8")),
+            )
+            self.assertTrue(other.fetchone()[0], "another address does not wait")
+            other.rollback()
+        Log._log_submission(address)
+        self.assertTrue(Log._is_rate_limited(address))
