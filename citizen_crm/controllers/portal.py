@@ -139,8 +139,10 @@ class CitizenInquiryPortal(CustomerPortal):
             # Confidential inquiries show their number, status and queue only.
             "show_details": not inquiry_sudo.is_confidential,
         }
-        # Anonymous visitors of a tracking link have no portal home to go back to.
+        # Anonymous visitors of a tracking link have no portal home to go back to,
+        # and are told what the link shows and when it stops working.
         no_breadcrumbs = request.env.user._is_public()
+        values["is_tracking_link"] = no_breadcrumbs
         values = self._get_page_view_values(
             inquiry_sudo,
             access_token,

@@ -39,6 +39,21 @@ class CitizenInquiry(models.Model):
         for inquiry in self:
             inquiry.access_url = f"/my/inquiries/{inquiry.id}"
 
+    def _citizen_rotate_access_token(self):
+        """Invalidate the tracking link of inquiries whose citizen was just set
+        or changed. The web form hands its link to whoever typed an e-mail
+        address, unverified: once staff link the inquiry to the real person,
+        the replies are theirs, read through their portal account or a new
+        link sent to them, not through the old one."""
+        shared = self.filtered("access_token")
+        if shared:
+            _logger.info(
+                "Tracking link of inquiries %s withdrawn: their citizen changed.",
+                shared.ids,
+            )
+            # A new token is made when a link is next needed (_portal_ensure_token).
+            shared.write({"access_token": False})
+
     @api.model
     def _get_portal_owner_domain(self, partner):
         """Inquiries a portal user sees in /my/inquiries: those of their own

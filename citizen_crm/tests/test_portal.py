@@ -346,3 +346,24 @@ class TestCitizenPortal(CitizenPortalCase):
         )
         result = upload("big.pdf", PDF_BYTES + b"%" * 500)
         self.assertIn("larger than", result["error"])
+
+    # ------------------------------------------------------------
+    # Tracking link
+    # ------------------------------------------------------------
+
+    def test_tracking_link_kept_while_citizen_unchanged(self):
+        """Only a new citizen withdraws the link: other edits, the same
+        citizen again, or confidentiality (the link then shows the status
+        only) keep it."""
+        inquiry = self.inquiry1
+        token = inquiry._portal_ensure_token()
+        inquiry.write({"partner_id": self.citizen1.id, "name": "Kindergarten, Emma"})
+        inquiry.is_confidential = True
+        self.assertEqual(inquiry.access_token, token)
+        anonymous = self.inquiry_anonymous
+        self.assertFalse(anonymous.access_token)
+        anonymous.partner_id = self.citizen2
+        self.assertFalse(anonymous.access_token)
+        inquiry.partner_id = self.citizen2
+        self.assertFalse(inquiry.access_token)
+        self.assertNotEqual(inquiry._portal_ensure_token(), token)
