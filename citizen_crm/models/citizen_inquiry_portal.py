@@ -149,6 +149,31 @@ class CitizenInquiry(models.Model):
             return default
 
     @api.model
+    def _citizen_is_policy_thread_model(self, model_name):
+        """Whether files portal and public users attach to records of
+        ``model_name`` follow the web form's policy: citizen_crm's records
+        and partners, the threads that hold citizens' data."""
+        return model_name == "res.partner" or model_name.startswith("citizen.")
+
+    @api.model
+    def _check_portal_attachments(self, attachments):
+        """Return why the files given to one portal message are refused, or
+        None: too many of them, or one the web form would refuse."""
+        policy = self._get_web_attachment_policy()
+        if len(attachments) > policy["max_count"]:
+            return self.env._(
+                "Send at most %(count)s files.", count=policy["max_count"]
+            )
+        # sudo: the caller checked that the user owns these attachments (their
+        # tokens); public users cannot read them otherwise. Only their name and
+        # content are read, to be checked.
+        for attachment in attachments.sudo():
+            error = self._check_web_attachment(attachment.name, attachment.raw, policy)
+            if error:
+                return error
+        return None
+
+    @api.model
     def _check_web_attachment(self, filename, data, policy=None):
         """Return why a file sent by a citizen is refused, or None if it is
         acceptable. The type is read from the content, never from the name or
