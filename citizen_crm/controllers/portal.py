@@ -4,7 +4,7 @@ from odoo import http
 from odoo.addons.mail.controllers.attachment import AttachmentController
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.fields import Domain
 from odoo.http import request
 
@@ -139,8 +139,10 @@ class CitizenInquiryPortal(CustomerPortal):
             # Confidential inquiries show their number, status and queue only.
             "show_details": not inquiry_sudo.is_confidential,
         }
-        # Anonymous visitors of a tracking link have no portal home to go back to.
+        # Anonymous visitors of a tracking link have no portal home to go back to,
+        # and are told what the link shows and when it stops working.
         no_breadcrumbs = request.env.user._is_public()
+        values["is_tracking_link"] = no_breadcrumbs
         values = self._get_page_view_values(
             inquiry_sudo,
             access_token,
@@ -157,19 +159,43 @@ class CitizenInquiryPortal(CustomerPortal):
 
 
 class CitizenInquiryAttachmentController(AttachmentController):
+    """Files portal and public users send through the mail routes follow the
+    web form's policy (type read from the content, size, number per message)
+    on every thread that holds citizen data: citizen_crm's records and
+    partners. The upload route checks each file; the post and edit routes
+    check the files a message is given, whichever route uploaded them."""
+
+    def _citizen_checks_files(self, thread_model):
+        return not request.env.user._is_internal() and request.env[
+            "citizen.inquiry"
+        ]._citizen_is_policy_thread_model(thread_model)
+
     @http.route()
     def mail_attachment_upload(
         self, ufile, thread_id, thread_model, is_pending=False, **kwargs
     ):
-        """Files citizens attach to portal replies follow the web form's limits."""
-        if thread_model == "citizen.inquiry" and not request.env.user._is_internal():
-            data = ufile.read()
+        if self._citizen_checks_files(thread_model):
+            Inquiry = request.env["citizen.inquiry"]
+            policy = Inquiry._get_web_attachment_policy()
+            # One byte more than allowed tells an oversized file apart without
+            # loading a huge upload in memory.
+            data = ufile.read(policy["max_bytes"] + 1)
             ufile.seek(0)
-            error = request.env["citizen.inquiry"]._check_web_attachment(
-                ufile.filename, data
-            )
+            error = Inquiry._check_web_attachment(ufile.filename, data, policy)
             if error:
                 return request.make_json_response({"error": error})
         return super().mail_attachment_upload(
             ufile, thread_id, thread_model, is_pending=is_pending, **kwargs
         )
+
+    def _prepare_message_data(self, post_data, *, thread, **kwargs):
+        values = super()._prepare_message_data(post_data, thread=thread, **kwargs)
+        if values.get("attachment_ids") and self._citizen_checks_files(thread._name):
+            attachments = request.env["ir.attachment"].browse(values["attachment_ids"])
+            error = request.env["citizen.inquiry"]._check_portal_attachments(
+                attachments
+            )
+            if error:
+                # Raised before anything is posted: the message is refused whole.
+                raise UserError(error)
+        return values

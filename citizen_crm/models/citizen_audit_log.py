@@ -186,8 +186,12 @@ class CitizenAuditLog(models.Model):
         The front desk looks citizens up by number all day: the caller's
         search, its record rules and the audit entry take one round trip. A
         search that finds nobody is logged too."""
+        # ARRAY(SELECT ...) is an init plan, run once per statement. Under
+        # "IN (SELECT ...)" the planner may run the function again for each
+        # row of an outer query (e.g. inquiries searched by their citizen),
+        # logging the search as many times.
         return SQL(
-            "%s IN (SELECT citizen_audit_identity_search(%s, %s, %s, %s, %s))",
+            "%s = ANY(ARRAY(SELECT citizen_audit_identity_search(%s, %s, %s, %s, %s)))",
             SQL.identifier(alias, "id"),
             list(numbers),
             self.env.uid,

@@ -445,7 +445,14 @@ class CitizenInquiry(models.Model):
             self.message_subscribe(
                 partner_ids=self.env["res.users"].browse(vals["user_id"]).partner_id.ids
             )
-        return super().write(vals)
+        relinked = self.browse()
+        if "partner_id" in vals:
+            relinked = self.filtered(
+                lambda i: i.partner_id.id != (vals["partner_id"] or False)
+            )
+        result = super().write(vals)
+        relinked._citizen_rotate_access_token()
+        return result
 
     # ------------------------------------------------------------
     # Business flows

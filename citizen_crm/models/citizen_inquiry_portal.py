@@ -39,6 +39,21 @@ class CitizenInquiry(models.Model):
         for inquiry in self:
             inquiry.access_url = f"/my/inquiries/{inquiry.id}"
 
+    def _citizen_rotate_access_token(self):
+        """Invalidate the tracking link of inquiries whose citizen was just set
+        or changed. The web form hands its link to whoever typed an e-mail
+        address, unverified: once staff link the inquiry to the real person,
+        the replies are theirs, read through their portal account or a new
+        link sent to them, not through the old one."""
+        shared = self.filtered("access_token")
+        if shared:
+            _logger.info(
+                "Tracking link of inquiries %s withdrawn: their citizen changed.",
+                shared.ids,
+            )
+            # A new token is made when a link is next needed (_portal_ensure_token).
+            shared.write({"access_token": False})
+
     @api.model
     def _get_portal_owner_domain(self, partner):
         """Inquiries a portal user sees in /my/inquiries: those of their own
@@ -132,6 +147,31 @@ class CitizenInquiry(models.Model):
                 "System parameter %s=%r is not a number; using %s.", key, value, default
             )
             return default
+
+    @api.model
+    def _citizen_is_policy_thread_model(self, model_name):
+        """Whether files portal and public users attach to records of
+        ``model_name`` follow the web form's policy: citizen_crm's records
+        and partners, the threads that hold citizens' data."""
+        return model_name == "res.partner" or model_name.startswith("citizen.")
+
+    @api.model
+    def _check_portal_attachments(self, attachments):
+        """Return why the files given to one portal message are refused, or
+        None: too many of them, or one the web form would refuse."""
+        policy = self._get_web_attachment_policy()
+        if len(attachments) > policy["max_count"]:
+            return self.env._(
+                "Send at most %(count)s files.", count=policy["max_count"]
+            )
+        # sudo: the caller checked that the user owns these attachments (their
+        # tokens); public users cannot read them otherwise. Only their name and
+        # content are read, to be checked.
+        for attachment in attachments.sudo():
+            error = self._check_web_attachment(attachment.name, attachment.raw, policy)
+            if error:
+                return error
+        return None
 
     @api.model
     def _check_web_attachment(self, filename, data, policy=None):

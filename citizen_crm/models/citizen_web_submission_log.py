@@ -1,9 +1,11 @@
 import hashlib
 import hmac
 import logging
+import zlib
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -11,6 +13,16 @@ DEFAULT_RATE_LIMIT = 5
 DEFAULT_RATE_WINDOW_MINUTES = 10
 # Rows older than this are useless for any sensible window and are vacuumed.
 MIN_RETENTION_MINUTES = 24 * 60
+
+
+def _to_int4(value):
+    """An unsigned 32-bit value as PostgreSQL's signed integer."""
+    return value - (1 << 32) if value >= (1 << 31) else value
+
+
+# First key of the advisory locks taken on addresses, apart from other users
+# of pg_advisory_xact_lock: the CRC-32 of this model's name.
+LOCK_NAMESPACE = _to_int4(zlib.crc32(b"citizen.web.submission.log"))
 
 
 class CitizenWebSubmissionLog(models.Model):
@@ -65,19 +77,43 @@ class CitizenWebSubmissionLog(models.Model):
     @api.model
     def _is_rate_limited(self, address):
         """Whether ``address`` already sent the maximum number of submissions
-        within the window. A limit of 0 disables the check."""
+        within the window. A limit of 0 disables the check.
+
+        The check and the log row written later in the same transaction
+        (_log_submission) are atomic: the address is locked until this
+        transaction ends, so a concurrent submission from it waits here, then
+        counts this one."""
         limit, minutes = self._get_rate_limit()
         if not limit:
             return False
+        address_hash = self._hash_address(address)
+        self._lock_address(address_hash)
         since = fields.Datetime.now() - timedelta(minutes=minutes)
-        count = self.search_count(
-            [
-                ("address_hash", "=", self._hash_address(address)),
-                ("create_date", ">=", since),
-            ],
-            limit=limit,
-        )
+        # The request's transaction sees the database as it was when it began
+        # (repeatable read), so it would miss a submission committed while it
+        # waited for the lock: count in a fresh transaction instead.
+        with self.env.registry.cursor() as cr:
+            count = self.with_env(self.env(cr=cr)).search_count(
+                [("address_hash", "=", address_hash), ("create_date", ">=", since)],
+                limit=limit,
+            )
         return count >= limit
+
+    @api.model
+    def _lock_address(self, address_hash):
+        """Hold a transaction-level lock on one (hashed) address."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                *self._get_lock_keys(address_hash),
+            )
+        )
+
+    @api.model
+    def _get_lock_keys(self, address_hash):
+        """The two 32-bit keys of the address's advisory lock: this model's
+        namespace, then the address hash."""
+        return LOCK_NAMESPACE, _to_int4(int(address_hash[:8], 16))
 
     @api.model
     def _log_submission(self, address):

@@ -182,3 +182,42 @@ class CitizenPortalCase(HttpCase):
                 **params,
             },
         )
+
+    def _jsonrpc_refusal(self, route, params):
+        """The message a user is shown when a JSON-RPC call is refused (the
+        error's data), or None if the call went through."""
+        response = self.opener.post(
+            self.base_url() + route,
+            json={"id": 0, "jsonrpc": "2.0", "method": "call", "params": params},
+            timeout=12,
+        )
+        response.raise_for_status()
+        error = response.json().get("error")
+        return error and error["data"]["message"]
+
+    def _upload_pending(self, inquiry, name, content, token, csrf):
+        """Upload one file as the portal composer does, before posting: the
+        JSON answer of /mail/attachment/upload."""
+        response = self.url_open(
+            "/mail/attachment/upload",
+            data={
+                "csrf_token": csrf,
+                "thread_id": inquiry.id,
+                "thread_model": "citizen.inquiry",
+                "is_pending": "true",
+                "token": token,
+            },
+            files={"ufile": (name, content, "application/pdf")},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def _uploaded_ids_and_tokens(self, results):
+        """(attachment ids, ownership tokens) of upload answers, as the portal
+        composer sends them with the message."""
+        ids, tokens = [], []
+        for result in results:
+            attachment = result["data"]["store_data"]["ir.attachment"][0]
+            ids.append(attachment["id"])
+            tokens.append(attachment["ownership_token"])
+        return ids, tokens

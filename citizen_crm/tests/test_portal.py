@@ -346,3 +346,119 @@ class TestCitizenPortal(CitizenPortalCase):
         )
         result = upload("big.pdf", PDF_BYTES + b"%" * 500)
         self.assertIn("larger than", result["error"])
+
+    @mute_logger("odoo.http")
+    def test_attack_portal_reply_with_too_many_files(self):
+        """Files are uploaded one by one, each within the policy; the message
+        then carries them all. The number per message is limited like the web
+        form's, and the refused message leaves nothing on the inquiry."""
+        self.env["ir.config_parameter"].set_param(
+            "citizen_crm.web_max_attachments", "2"
+        )
+        inquiry = self.inquiry1
+        token = inquiry._portal_ensure_token()
+        message_count = len(inquiry.message_ids)
+        self.authenticate("portal1", "portal1")
+        csrf = self._csrf_token_from(self.url_open("/citizen/inquiry").text)
+        results = [
+            self._upload_pending(inquiry, f"page-{index}.pdf", PDF_BYTES, token, csrf)
+            for index in range(3)
+        ]
+        ids, tokens = self._uploaded_ids_and_tokens(results)
+        refusal = self._jsonrpc_refusal(
+            "/mail/message/post",
+            {
+                "thread_model": "citizen.inquiry",
+                "thread_id": inquiry.id,
+                "token": token,
+                "post_data": {
+                    "body": "Here are all my pages.",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                    "attachment_ids": ids,
+                    "attachment_tokens": tokens,
+                },
+            },
+        )
+        self.assertEqual(refusal, "Send at most 2 files.")
+        inquiry.invalidate_recordset(["message_ids"])
+        self.assertEqual(len(inquiry.message_ids), message_count)
+        attachments = self.env["ir.attachment"].browse(ids)
+        self.assertEqual(set(attachments.mapped("res_model")), {"mail.compose.message"})
+        self.assertFalse(any(attachments.mapped("res_id")))
+
+        # Within the limit, the same files are posted.
+        result = self._post_reply(
+            inquiry,
+            "Two pages.",
+            token=token,
+            post_data={
+                "body": "Two pages.",
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_comment",
+                "attachment_ids": ids[:2],
+                "attachment_tokens": tokens[:2],
+            },
+        )
+        message = self.env["mail.message"].browse(result["message_id"])
+        self.assertEqual(set(message.attachment_ids.ids), set(ids[:2]))
+
+    @mute_logger("odoo.http")
+    def test_reply_refuses_files_from_other_upload_routes(self):
+        """A message is checked whatever route stored its files: one uploaded
+        where the policy does not run (another app's thread) is refused when
+        it is posted on an inquiry."""
+        inquiry = self.inquiry1
+        token = inquiry._portal_ensure_token()
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.portal1)
+            .sudo()
+            .create(
+                {
+                    "name": "invoice.pdf",
+                    "raw": b"<html><script>alert(1)</script></html>",
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                }
+            )
+        )
+        self.authenticate("portal1", "portal1")
+        refusal = self._jsonrpc_refusal(
+            "/mail/message/post",
+            {
+                "thread_model": "citizen.inquiry",
+                "thread_id": inquiry.id,
+                "token": token,
+                "post_data": {
+                    "body": "My invoice.",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                    "attachment_ids": attachment.ids,
+                    "attachment_tokens": [attachment._get_ownership_token()],
+                },
+            },
+        )
+        self.assertIn("The file invoice.pdf is not of an accepted type", refusal)
+        self.assertFalse(attachment.res_id)
+
+    # ------------------------------------------------------------
+    # Tracking link
+    # ------------------------------------------------------------
+
+    def test_tracking_link_kept_while_citizen_unchanged(self):
+        """Only a new citizen withdraws the link: other edits, the same
+        citizen again, or confidentiality (the link then shows the status
+        only) keep it."""
+        inquiry = self.inquiry1
+        token = inquiry._portal_ensure_token()
+        inquiry.write({"partner_id": self.citizen1.id, "name": "Kindergarten, Emma"})
+        inquiry.is_confidential = True
+        self.assertEqual(inquiry.access_token, token)
+        anonymous = self.inquiry_anonymous
+        self.assertFalse(anonymous.access_token)
+        anonymous.partner_id = self.citizen2
+        self.assertFalse(anonymous.access_token)
+        inquiry.partner_id = self.citizen2
+        self.assertFalse(inquiry.access_token)
+        self.assertNotEqual(inquiry._portal_ensure_token(), token)

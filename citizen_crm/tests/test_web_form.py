@@ -1,7 +1,9 @@
+from contextlib import closing
 from datetime import timedelta
 
-from odoo import fields
-from odoo.tests import tagged
+from odoo import fields, sql_db
+from odoo.tests import new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from .portal_common import PDF_BYTES, CitizenPortalCase
@@ -317,3 +319,85 @@ class TestCitizenWebForm(CitizenPortalCase):
         Log._gc_submission_log()
         self.assertFalse(old.exists())
         self.assertTrue(recent.exists())
+
+    # ------------------------------------------------------------
+    # Attacks (issue 23)
+    # ------------------------------------------------------------
+
+    @mute_logger("odoo.http")
+    def test_attack_tracking_link_of_someone_elses_address(self):
+        """Someone types Kari's e-mail address in the form and keeps the
+        tracking link. The front desk links the inquiry to Kari: the answers
+        are hers, the old link no longer opens them."""
+        frontdesk = new_test_user(
+            self.env,
+            login="web_frontdesk",
+            groups="base.group_user,citizen_crm.group_frontdesk",
+            name="Frida Frontdesk",
+        )
+        self.authenticate(None, None)
+        response = self._submit(
+            name="Kari Nordkvinne",
+            email=self.citizen2.email,
+            description="Has my application for a double garage been decided?",
+        )
+        inquiry = self._web_inquiries()
+        tracking_url = inquiry.get_base_url() + inquiry.get_portal_url()
+        self.assertIn(tracking_url.replace("&", "&amp;"), response.text)
+        token = inquiry.access_token
+        page = self.url_open(tracking_url)
+        self.assertEqual(page.status_code, 200)
+        # The page says what it shows and when it stops working.
+        self.assertIn("shows the status of your inquiry and the messages", page.text)
+        self.assertIn("stops working when the municipality links", page.text)
+
+        inquiry.with_user(frontdesk).partner_id = self.citizen2
+        inquiry.with_user(self.caseworker).message_post(
+            body="Your garage permit is granted, Kari.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+        page = self.url_open(tracking_url)
+        self.assertEqual(page.status_code, 404)
+        self.assertIn("This inquiry is not available", page.text)
+        self.assertNotIn("double garage", page.text)
+        self.assertNotIn("Traceback", page.text)
+        with self.assertRaises(JsonRpcException):
+            self._chatter_fetch(inquiry, token=token)
+        with self.assertRaises(JsonRpcException):
+            self._post_reply(inquiry, "Thanks, I will tell her", token=token)
+
+        # Kari herself reads the answer in her portal.
+        self.authenticate("portal2", "portal2")
+        self.assertEqual(self.url_open(inquiry.access_url).status_code, 200)
+        inquiry.invalidate_recordset(["access_token"])
+        self.assertNotEqual(inquiry.access_token, token)
+        bodies = self._message_bodies(
+            self._chatter_fetch(inquiry, token=inquiry.access_token)
+        )
+        self.assertIn("Your garage permit is granted, Kari.", bodies)
+
+    def test_attack_rate_limit_race(self):
+        """Two submissions from one address at once, one slot left: the check
+        holds the address until the transaction that logs the submission
+        ends, so the other one waits and then counts it."""
+        self.env["ir.config_parameter"].set_param("citizen_crm.web_rate_limit", "1")
+        Log = self.env["citizen.web.submission.log"]
+        address = "198.51.100.7"
+        self.assertFalse(Log._is_rate_limited(address))
+        keys = Log._get_lock_keys(Log._hash_address(address))
+        # A concurrent request runs in its own transaction, on its own connection.
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", keys)
+            self.assertFalse(
+                other.fetchone()[0], "a concurrent submission would pass the check"
+            )
+            other.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                Log._get_lock_keys(Log._hash_address("198.51.100.8")),
+            )
+            self.assertTrue(other.fetchone()[0], "another address does not wait")
+            other.rollback()
+        Log._log_submission(address)
+        self.assertTrue(Log._is_rate_limited(address))
