@@ -123,18 +123,22 @@ class CitizenMailDeadLetter(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _get_scaled_param(self, key, default, unit):
+        """A size setting of the mail gateway in ``unit``s (MB, KB), as a
+        whole number of bytes or characters; the default when unreadable."""
+        # sudo: reading a technical setting of the mail gateway
+        value = self.env["ir.config_parameter"].sudo().get_param(key, default)
+        try:
+            return int(float(value) * unit)
+        except (TypeError, ValueError):
+            return int(default * unit)
+
+    @api.model
     def _get_max_size(self):
         """Size cap in bytes (0: no cap)."""
-        # sudo: reading a technical setting of the mail gateway
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("citizen_crm.mail_max_size_mb", DEFAULT_MAX_SIZE_MB)
+        return self._get_scaled_param(
+            "citizen_crm.mail_max_size_mb", DEFAULT_MAX_SIZE_MB, 1048576
         )
-        try:
-            return int(float(value) * 1048576)
-        except (TypeError, ValueError):
-            return DEFAULT_MAX_SIZE_MB * 1048576
 
     @api.model
     def _get_time_budget(self):
@@ -153,16 +157,9 @@ class CitizenMailDeadLetter(models.Model):
     @api.model
     def _get_max_header_size(self):
         """Size cap in characters of the headers of one name (0: no cap)."""
-        # sudo: reading a technical setting of the mail gateway
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("citizen_crm.mail_max_header_kb", DEFAULT_MAX_HEADER_KB)
+        return self._get_scaled_param(
+            "citizen_crm.mail_max_header_kb", DEFAULT_MAX_HEADER_KB, 1024
         )
-        try:
-            return int(float(value) * 1024)
-        except (TypeError, ValueError):
-            return DEFAULT_MAX_HEADER_KB * 1024
 
     # ------------------------------------------------------------
     # Capture

@@ -323,19 +323,7 @@ class TestCitizenPortal(CitizenPortalCase):
         csrf = self._csrf_token_from(self.url_open("/citizen/inquiry").text)
 
         def upload(name, content):
-            response = self.url_open(
-                "/mail/attachment/upload",
-                data={
-                    "csrf_token": csrf,
-                    "thread_id": self.inquiry1.id,
-                    "thread_model": "citizen.inquiry",
-                    "is_pending": "true",
-                    "token": token,
-                },
-                files={"ufile": (name, content, "application/pdf")},
-            )
-            self.assertEqual(response.status_code, 200)
-            return response.json()
+            return self._upload_pending(self.inquiry1, name, content, token, csrf)
 
         result = upload("letter.pdf", PDF_BYTES)
         self.assertIn("attachment_id", result["data"])
