@@ -250,7 +250,14 @@ class MailThread(models.AbstractModel):
         DeadLetter = self.env["citizen.mail.dead.letter"]
         scope = DeadLetter._citizen_scope(raw, model)
         if scope is None:
-            # not for citizen_crm: Odoo's behaviour, untouched
+            # Not for citizen_crm: Odoo's behaviour, but for headers that
+            # Python's parser takes minutes on. The fetcher is shared, so one
+            # such mail for any application would hold up citizens' mail too;
+            # it is refused with a logged error and stays in the mailbox.
+            detail = DeadLetter._citizen_header_size_error(raw)
+            if detail:
+                _logger.warning("Incoming mail refused before parsing: %s", detail)
+                raise ValueError(detail)
             return super().message_process(
                 model,
                 message,

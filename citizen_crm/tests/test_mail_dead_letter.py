@@ -646,6 +646,17 @@ class TestMailDeadLetterAttack(CitizenMailCase):
         self.assertLess(time.perf_counter() - started, 1.0)
 
     @mute_logger(*GATEWAY_LOGGERS)
+    def test_attack_long_header_for_another_app_does_not_stall_the_fetcher(self):
+        """The fetcher is shared: a mail for another application whose To is
+        256 KB of commas held it for minutes in Python's header parser. It is
+        refused before parsing, with a clear error, at once."""
+        raw = self.long_header_mail(to="sales@elsewhere.example, " + "," * 255_000)
+        started = time.perf_counter()
+        with self.assertRaisesRegex(ValueError, "header To is over the limit"):
+            self.process(raw)
+        self.assertLess(time.perf_counter() - started, 1.0)
+
+    @mute_logger(*GATEWAY_LOGGERS)
     def test_attack_long_encoded_subject_does_not_stall_intake(self):
         """A Subject of 256 KB of encoded-word starts: Python's decode_header
         is quadratic on it. Kept quickly, with a readable subject."""
