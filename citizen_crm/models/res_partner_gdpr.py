@@ -239,6 +239,8 @@ class ResPartner(models.Model):
         return any(self._citizen_gdpr_author(m, subject) == "other" for m in thread)
 
     def _citizen_gdpr_thread(self, record):
+        # sudo: the whole thread, sorted below into what the citizen gets and
+        # what is withheld; only the privacy officer's report reads it.
         return (
             self.env["mail.message"]
             .sudo()
@@ -343,6 +345,8 @@ class ResPartner(models.Model):
     def _citizen_gdpr_attachments(self, record, partner, thread, kept, withheld, where):
         """The files of the messages kept and those the citizen uploaded;
         other files of the record are internal documents."""
+        # sudo: every file of the record, sorted into the citizen's and the
+        # withheld ones; only the privacy officer's report reads them.
         attachments = (
             self.env["ir.attachment"]
             .sudo()
@@ -371,6 +375,8 @@ class ResPartner(models.Model):
         not the citizen's (CJEU C-579/21). The citizen's own actions show as
         theirs."""
         _ = self.env._
+        # sudo: the trail is append-only; the report shows staff entries
+        # without their names or addresses.
         audit = (
             self.env["citizen.audit.log"]
             .sudo()
