@@ -136,6 +136,7 @@ class CitizenInquiry(models.Model):
         inquiry starts following it. Odoo's own subscriptions in create and
         write (creator, auto-subscribed assignee) are checked right after, by
         _citizen_sync_confidential_followers."""
+        # sudo: the confidentiality flag decides only which path is taken
         if not partner_ids or not any(self.sudo().mapped("is_confidential")):
             return super()._message_subscribe(partner_ids, subtype_ids, customer_ids)
         # sudo: deciding only; the caller's own rights were checked by
@@ -232,6 +233,7 @@ class CitizenInquiry(models.Model):
         rights and record rules, in any of the user's municipalities."""
         return (
             self.with_user(user)
+            # sudo: the user's municipalities, to test their access in each
             .with_context(allowed_company_ids=user.sudo().company_ids.ids)
             ._filtered_access("read")
             .with_env(self.env)

@@ -55,6 +55,7 @@ class MailMail(models.Model):
         )
         if not restricted:
             return email_list
+        # sudo: the stamp (system-only field) and the headers decide only
         mail = self.sudo()
         foreign = foreign_addresses(self.env, mail.email_from, mail.reply_to)
         allowed = mail.citizen_vault_release and not foreign
