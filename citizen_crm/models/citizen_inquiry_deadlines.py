@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-# offentleglova § 29 (1): a request for access not decided within five working
+# offentleglova § 32 (1): a request for access not decided within five working
 # days after it came in counts as a refusal.
 ACCESS_REQUEST_WORKING_DAYS = 5
 # forvaltningsloven § 11a: a preliminary answer when no answer within a month.
@@ -66,7 +66,7 @@ class CitizenInquiry(models.Model):
         precompute=True,
         help="The deadline set by law for the inquiry's type: the preliminary "
         "answer of forvaltningsloven § 11a, the five working days of "
-        "offentleglova § 29 or the month (plus an extension) of GDPR art. 12(3).",
+        "offentleglova § 32 or the month (plus an extension) of GDPR art. 12(3).",
     )
 
     @api.depends(

@@ -24,7 +24,8 @@ class CitizenInquiry(models.Model):
     - General inquiry (forvaltningsloven § 11a): a preliminary answer, with the
       reason and the expected date of the answer, is due when the inquiry is
       not answered within one month.
-    - Request for access (offentleglova § 29 (1)): not decided within five
+    - Request for access (offentleglova § 32 (1); § 29 (1) asks for a decision
+      without undue delay): not decided within five
       working days, it counts as refused and may be appealed.
     - Data-subject request (GDPR art. 12(3)): answered within one month,
       extendable by two further months with a notice to the citizen.

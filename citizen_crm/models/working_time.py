@@ -2,7 +2,7 @@
 
 SLA and legal deadlines are counted in working time: the attendances of the
 company's ``resource.calendar`` minus its global leaves (Norwegian public
-holidays, see ``res_company_holidays.py``). Odoo's ``plan_hours`` runs two
+holidays, see ``res_company_deadlines.py``). Odoo's ``plan_hours`` runs two
 queries per call; intake needs several deadlines per inquiry, for batches of
 inquiries, so the work intervals of a window are fetched once through
 ``_work_intervals_batch`` and every deadline of the batch is planned on them.
