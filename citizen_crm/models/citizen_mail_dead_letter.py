@@ -184,22 +184,22 @@ class CitizenMailDeadLetter(models.Model):
             return email.message.Message()
 
     @api.model
-    def _citizen_header_size_error(self, raw):
+    def _citizen_header_size_error(self, headers, complete):
         """Why the headers of a raw message are too long to hand to Odoo's
         parser, or False: one header name over the cap (repeated headers
         count together, Odoo joins them), or a header block longer than
-        what is read of it."""
+        what is read of it. ``headers`` and ``complete`` are what
+        ``_read_headers`` and ``_split_headers`` made of the message."""
         limit = self._get_max_header_size()
         if not limit:
             return False
-        head, complete = self._split_headers(raw)
         if not complete:
             return self.env._(
                 "The headers are longer than %(limit)s KB.",
                 limit=HEADER_READ_MAX // 1024,
             )
         sizes = {}
-        for name, value in self._read_headers(raw, head).raw_items():
+        for name, value in headers.raw_items():
             key = name.lower()
             sizes[key] = sizes.get(key, 0) + len(value)
             if sizes[key] > limit:
@@ -263,10 +263,11 @@ class CitizenMailDeadLetter(models.Model):
         return full_names, local_names
 
     @api.model
-    def _citizen_scope(self, raw, model=None):
+    def _citizen_scope(self, raw, model=None, headers=None):
         """Whether a raw message is meant for citizen_crm: None when it is not,
-        else a dict with the company and queue it is for (may be empty)."""
-        headers = self._read_headers(raw)
+        else a dict with the company and queue it is for (may be empty).
+        ``headers``: the message's, when the caller has read them already."""
+        headers = self._read_headers(raw) if headers is None else headers
         scope = {} if model == INQUIRY_MODEL else None
         addresses = {
             address.lower().strip(".")

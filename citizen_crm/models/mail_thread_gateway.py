@@ -248,16 +248,21 @@ class MailThread(models.AbstractModel):
     ):
         raw = self._citizen_raw_bytes(message)
         DeadLetter = self.env["citizen.mail.dead.letter"]
-        scope = DeadLetter._citizen_scope(raw, model)
+        # The headers are read once, for the scope and for the size check.
+        head, complete = DeadLetter._split_headers(raw)
+        headers = DeadLetter._read_headers(raw, head)
+        scope = DeadLetter._citizen_scope(raw, model, headers=headers)
+        header_error = DeadLetter._citizen_header_size_error(headers, complete)
         if scope is None:
             # Not for citizen_crm: Odoo's behaviour, but for headers that
             # Python's parser takes minutes on. The fetcher is shared, so one
             # such mail for any application would hold up citizens' mail too;
             # it is refused with a logged error and stays in the mailbox.
-            detail = DeadLetter._citizen_header_size_error(raw)
-            if detail:
-                _logger.warning("Incoming mail refused before parsing: %s", detail)
-                raise ValueError(detail)
+            if header_error:
+                _logger.warning(
+                    "Incoming mail refused before parsing: %s", header_error
+                )
+                raise ValueError(header_error)
             return super().message_process(
                 model,
                 message,
@@ -280,9 +285,8 @@ class MailThread(models.AbstractModel):
                 limit=round(max_size / 1048576, 1),
             )
             return DeadLetter._capture(raw, "too_large", detail, scope, model)
-        detail = DeadLetter._citizen_header_size_error(raw)
-        if detail:
-            return DeadLetter._capture(raw, "too_large", detail, scope, model)
+        if header_error:
+            return DeadLetter._capture(raw, "too_large", header_error, scope, model)
         budget = DeadLetter._get_time_budget()
         try:
             return self._citizen_process_guarded(model, raw, kwargs, budget)
