@@ -8,7 +8,7 @@ class ResCompany(models.Model):
     # resolved on every search and access check of partners by staff: the
     # domain optimizer reads the parent_path of the user's companies, in each
     # request's new cache. Prefetched, that read loaded and converted every
-    # column of res.company, about 0.9 ms of a 4 ms identity-number lookup.
+    # column of res.company, a large share of an identity-number lookup.
     # Alone it loads one column. A request that also reads other company
     # fields pays one query more (a primary-key lookup of one row); the
     # lookups the front desk makes while the citizen waits (by number, by

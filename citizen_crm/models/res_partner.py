@@ -122,7 +122,7 @@ class ResPartner(models.Model):
     # Looking a citizen up by part of a name (the citizen field, name_search)
     # is an "ilike" on every field of _rec_names_search: with a trigram index
     # on them, PostgreSQL combines the matches instead of reading every
-    # partner, ~30 ms instead of ~1 s at 500,000 citizens (bench/README.md).
+    # partner (bench/README.md has the figures).
     # One index on the five columns, not one each: it serves the same plans,
     # and every search on partners plans (and locks) fewer indexes.
     _name_search_trgm_idx = models.Index(
@@ -351,7 +351,7 @@ class ResPartner(models.Model):
         compared without the separators phone_validation strips ("+47 912 34
         567" is "+4791234567"): the same expression as its trigram index on
         the phone, so the lookup is an index scan, not a read of every
-        partner (~1 s at 500,000)."""
+        partner."""
         return SQL(
             "SELECT id FROM res_partner WHERE phone IS NOT NULL "
             "AND regexp_replace(phone, %s, '', 'g') LIKE %s",

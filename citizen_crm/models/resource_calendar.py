@@ -8,7 +8,7 @@ class ResourceCalendar(models.Model):
 
     Every new inquiry plans its SLA and legal deadlines on the company's
     calendar. Odoo computes the work intervals of a window from the
-    attendances and leaves each time (six queries and ~15 ms of Python per
+    attendances and leaves each time (several queries and much Python per
     inquiry); they change only when the calendar does, so they are cached in
     the registry and the cache is cleared whenever a calendar, an attendance
     or a leave is written.
