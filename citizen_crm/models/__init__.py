@@ -10,12 +10,18 @@ from . import citizen_inquiry_tag
 from . import citizen_sla_mixin
 from . import citizen_queue_assignment
 from . import citizen_service_sla
+
+# The inquiry's concerns, then the inquiry that lists them in _inherit.
+from . import citizen_inquiry_routing
+from . import citizen_inquiry_deadlines
+from . import citizen_inquiry_sla
+from . import citizen_inquiry_legal
+from . import citizen_inquiry_privacy
+from . import citizen_inquiry_mail
+from . import citizen_inquiry_portal
+from . import citizen_inquiry_counter
 from . import citizen_inquiry
 from . import citizen_routing_rule
-from . import citizen_inquiry_routing
-from . import citizen_inquiry_legal
-from . import citizen_inquiry_sla
-from . import citizen_inquiry_deadlines
 from . import res_company
 from . import resource_calendar
 from . import res_company_deadlines
@@ -23,14 +29,12 @@ from . import res_users
 from . import res_partner
 from . import res_config_settings
 from . import res_config_settings_deadlines
-from . import citizen_inquiry_portal
 from . import citizen_web_submission_log
 from . import citizen_audit_log
 from . import citizen_protected_contact
 from . import citizen_screening_basis
 from . import res_partner_protection
 from . import res_partner_gdpr
-from . import citizen_inquiry_privacy
 from . import citizen_service_privacy
 from . import citizen_case_privacy
 from . import citizen_gdpr_request
@@ -40,8 +44,6 @@ from . import mail_thread
 from . import mail_mail
 from . import mail_message
 from . import mail_thread_gateway
-from . import citizen_inquiry_mail
-from . import citizen_inquiry_counter
 from . import citizen_mail_dead_letter
 from . import res_config_settings_mail
 from . import res_config_settings_privacy

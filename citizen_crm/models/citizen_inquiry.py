@@ -4,6 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from .citizen_inquiry_privacy import FOLLOWER_ACCESS_FIELDS
+from .mail_thread_gateway import record_inquiries
+
 PRIORITIES = [
     ("0", "Normal"),
     ("1", "High"),
@@ -20,11 +23,36 @@ RESOLUTIONS = [
 
 
 class CitizenInquiry(models.Model):
-    """One contact from a citizen through one channel (henvendelse)."""
+    """One contact from a citizen through one channel (henvendelse).
+
+    The inquiry is put together from named mixins, one per concern, each in
+    its own file (``citizen_inquiry_<concern>.py``): routing and assignment,
+    deadlines, service level, legal deadlines, privacy, the mail gateway,
+    the portal and the counter. They hold the concern's fields and steps.
+
+    Every method Odoo calls on an inquiry (``create``, ``write``,
+    ``message_new``, ``_compute_display_name``…) is overridden here and only
+    here: it calls the concerns' named steps in the order you read below, so
+    no behaviour depends on the order in which the files are imported (a test,
+    test_architecture.py, checks that no mixin overrides an Odoo method or
+    another mixin's).
+    """
 
     _name = "citizen.inquiry"
     _description = "Citizen Inquiry"
-    _inherit = ["mail.thread.cc", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "citizen.inquiry.routing",
+        "citizen.inquiry.deadlines",
+        "citizen.inquiry.sla",
+        "citizen.inquiry.legal",
+        "citizen.inquiry.privacy",
+        "citizen.inquiry.mail",
+        "citizen.inquiry.portal",
+        "citizen.inquiry.counter",
+    ]
     _order = "priority desc, date_received desc, id desc"
     _rec_names_search = ["number", "name"]
     _primary_email = "partner_email"
@@ -140,7 +168,17 @@ class CitizenInquiry(models.Model):
         copy=False,
     )
     date_first_response = fields.Datetime(string="First Response", copy=False)
-    date_closed = fields.Datetime(string="Closed", copy=False, index=True)
+    date_closed = fields.Datetime(
+        string="Closed",
+        copy=False,
+        index=True,
+        compute="_compute_date_closed",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="When the inquiry reached a closing stage; moving between closing "
+        "stages keeps it, reopening clears it.",
+    )
     resolution = fields.Selection(RESOLUTIONS, tracking=True, copy=False)
     resolution_note = fields.Text(copy=False)
     answered_directly = fields.Boolean(
@@ -155,9 +193,6 @@ class CitizenInquiry(models.Model):
         compute="_compute_first_contact_rate",
         store=True,
         aggregator="avg",
-    )
-    is_overdue = fields.Boolean(
-        compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue"
     )
     is_confidential = fields.Boolean(
         string="Confidential",
@@ -215,7 +250,7 @@ class CitizenInquiry(models.Model):
         )
 
     @api.model
-    def _get_default_queue(self, company=None):
+    def _citizen_default_queue(self, company=None):
         company = company or self.env.company
         queue = company.citizen_default_queue_id
         if not queue or not queue.active:
@@ -245,10 +280,10 @@ class CitizenInquiry(models.Model):
     @api.depends("service_id", "channel_id")
     def _compute_name(self):
         for inquiry in self:
-            if not inquiry.name or inquiry._has_automatic_name():
+            if not inquiry.name or inquiry._citizen_has_automatic_name():
                 inquiry.name = inquiry.service_id.name or inquiry.channel_id.name or ""
 
-    def _has_automatic_name(self):
+    def _citizen_has_automatic_name(self):
         """The subject was filled from a channel or a service, not typed: it
         follows the service chosen afterwards."""
         self.ensure_one()
@@ -274,7 +309,7 @@ class CitizenInquiry(models.Model):
                 not inquiry.queue_id
                 or inquiry.queue_id.company_id != inquiry.company_id
             ):
-                queue = self._get_default_queue(inquiry.company_id)
+                queue = self._citizen_default_queue(inquiry.company_id)
                 if not queue:
                     raise UserError(
                         self.env._(
@@ -293,11 +328,11 @@ class CitizenInquiry(models.Model):
             if not inquiry.stage_id:
                 queue = inquiry.queue_id
                 if queue not in first_stages:
-                    first_stages[queue] = inquiry._get_first_stage(queue)
+                    first_stages[queue] = inquiry._citizen_first_stage(queue)
                 inquiry.stage_id = first_stages[queue]
 
     @api.model
-    def _get_first_stage(self, queue=None, closed=False):
+    def _citizen_first_stage(self, queue=None, closed=False):
         domain = Domain("is_closed", "=", closed)
         if queue:
             domain &= Domain("queue_ids", "=", False) | Domain(
@@ -315,8 +350,10 @@ class CitizenInquiry(models.Model):
             inquiry.answered_directly = inquiry.resolution == "first_contact"
 
     def _inverse_answered_directly(self):
+        # On an existing inquiry; create closes those answered after they
+        # exist, where the stage may set the closing date.
         to_close = self.filtered(lambda i: i.answered_directly and not i.is_closed)
-        to_close._close("first_contact")
+        to_close._citizen_close("first_contact")
 
     @api.depends("resolution")
     def _compute_first_contact_rate(self):
@@ -325,27 +362,15 @@ class CitizenInquiry(models.Model):
                 100.0 if inquiry.resolution == "first_contact" else 0.0
             )
 
-    @api.depends("date_deadline", "is_closed")
-    def _compute_is_overdue(self):
+    @api.depends("stage_id.is_closed")
+    def _compute_date_closed(self):
+        # The one writer of the closing date: a stage change closes or reopens.
         now = fields.Datetime.now()
         for inquiry in self:
-            inquiry.is_overdue = bool(
-                not inquiry.is_closed
-                and inquiry.date_deadline
-                and inquiry.date_deadline < now
-            )
-
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        domain = self._get_overdue_domain()
-        return domain if operator == "in" else ~domain
-
-    @api.model
-    def _get_overdue_domain(self):
-        return Domain("is_closed", "=", False) & Domain(
-            "date_deadline", "<", fields.Datetime.now()
-        )
+            if inquiry.stage_id.is_closed:
+                inquiry.date_closed = inquiry.date_closed or now
+            else:
+                inquiry.date_closed = False
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -355,17 +380,91 @@ class CitizenInquiry(models.Model):
             search_domain |= Domain("queue_ids", "in", [queue_id])
         return stages.search(search_domain, order=stages._order)
 
-    @api.depends("number", "name")
+    @api.depends("number", "name", "public_title", "is_confidential")
     def _compute_display_name(self):
+        # The display name travels: mail subjects, record names of messages,
+        # links from other records. A confidential inquiry shows its public title.
         for inquiry in self:
-            inquiry.display_name = f"{inquiry.number} {inquiry.name or ''}".strip()
+            title = inquiry._citizen_public_title()
+            inquiry.display_name = f"{inquiry.number} {title or ''}".strip()
 
     # ------------------------------------------------------------
-    # CRUD
+    # CRUD: every step of every concern, in the order it runs
     # ------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Before: values decided by the addon.
+        self._citizen_number_vals_list(vals_list)
+        self._citizen_closing_vals_list(vals_list)
+        self._citizen_screening_vals_list(vals_list)
+        routes, assigned, model = {}, set(), self
+        if not self.env.context.get("citizen_skip_routing"):
+            routes = self._citizen_route_vals_list(vals_list)
+            assigned = self._citizen_assign_vals_list(vals_list)
+            model = self._citizen_assignment_context(vals_list, assigned)
+        answered = [bool(vals.pop("answered_directly", False)) for vals in vals_list]
+        inquiries = super(CitizenInquiry, model).create(vals_list).with_env(self.env)
+        # After, in this order.
+        inquiries._citizen_check_closing_resolution()
+        self.browse(
+            inquiry.id
+            for inquiry, directly in zip(inquiries, answered, strict=True)
+            if directly and not inquiry.is_closed
+        )._citizen_close("first_contact")
+        inquiries._citizen_log_routing(routes, assigned)
+        inquiries._citizen_start_sla_clock()
+        inquiries._citizen_clear_restricted_contact()
+        inquiries._citizen_sync_confidential_followers()
+        inquiries._citizen_link_letter_attachments()
+        inquiries._citizen_flag_manual_deadlines(
+            [vals.get("date_deadline") for vals in vals_list]
+        )
+        return inquiries
+
+    def write(self, vals):
+        # Before: values decided by the addon, and what the write will change.
+        self._citizen_screening_vals(vals)
+        self._citizen_check_closing_vals(vals)
+        sla_clock = self._citizen_sla_clock_changes(vals)
+        if vals.get("user_id"):
+            self.message_subscribe(
+                partner_ids=self.env["res.users"].browse(vals["user_id"]).partner_id.ids
+            )
+        relinked = self.browse()
+        if "partner_id" in vals:
+            relinked = self.filtered(
+                lambda i: i.partner_id.id != (vals["partner_id"] or False)
+            )
+        result = super().write(vals)
+        # After, in this order.
+        relinked._citizen_rotate_access_token()
+        self._citizen_apply_sla_clock(sla_clock)
+        if {"partner_id", "partner_email", "partner_phone"} & set(vals):
+            self._citizen_clear_restricted_contact()
+        if FOLLOWER_ACCESS_FIELDS & set(vals):
+            self._citizen_sync_confidential_followers()
+        if "letter_attachment_ids" in vals:
+            self._citizen_link_letter_attachments()
+        if "date_deadline" in vals:
+            self._citizen_flag_manual_deadlines([vals["date_deadline"]] * len(self))
+        return result
+
+    def read(self, fields=None, load="_classic_read"):
+        result = super().read(fields, load)
+        if not self.env.su:
+            self._citizen_audit_confidential("view", fields or ["*"])
+        return result
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        roots = sorted({path.split("/")[0] for path in fields_to_export})
+        self._citizen_audit_confidential("export", roots)
+        return result
+
+    @api.model
+    def _citizen_number_vals_list(self, vals_list):
+        """Give each new inquiry the next number of its municipality."""
         new_label = self.env._("New")
         sequences = {}
         for vals in vals_list:
@@ -373,21 +472,12 @@ class CitizenInquiry(models.Model):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
-                vals["number"] = self._next_number(
+                vals["number"] = self._citizen_next_number(
                     company, vals.get("date_received"), sequences
                 )
-        inquiries = super().create(vals_list)
-        closed = inquiries.filtered("is_closed")
-        if closed.filtered(lambda i: not i.resolution):
-            raise UserError(
-                self.env._("Choose a resolution before closing an inquiry.")
-            )
-        # one write for the batch, not one per inquiry
-        closed.filtered(lambda i: not i.date_closed).date_closed = fields.Datetime.now()
-        return inquiries
 
     @api.model
-    def _next_number(self, company, date=None, sequences=None):
+    def _citizen_next_number(self, company, date=None, sequences=None):
         """Next number of the municipality's sequence for the date.
 
         ``sequences`` (a dict kept by the caller across one create()) remembers
@@ -420,62 +510,60 @@ class CitizenInquiry(models.Model):
             )._next()
         return current._next()
 
-    def write(self, vals):
-        if "stage_id" in vals:
-            stage = self.env["citizen.inquiry.stage"].browse(vals["stage_id"])
-            if stage.is_closed:
-                missing = (
-                    self.filtered(lambda i: not i.resolution)
-                    if not vals.get("resolution")
-                    else self.browse()
+    @api.model
+    def _citizen_closing_vals_list(self, vals_list):
+        """Leave the closing date to the stage: an empty one (a form sends
+        every field) is no value, and left in it would keep the stage from
+        setting it when the inquiry is closed during its creation (answered
+        at the counter)."""
+        for vals in vals_list:
+            if "date_closed" in vals and not vals["date_closed"]:
+                del vals["date_closed"]
+
+    def _citizen_check_closing_resolution(self):
+        """A new inquiry registered as closed says how it was resolved."""
+        if self.filtered(lambda i: i.is_closed and not i.resolution):
+            raise UserError(
+                self.env._("Choose a resolution before closing an inquiry.")
+            )
+
+    def _citizen_check_closing_vals(self, vals):
+        """Closing an inquiry needs a resolution (the Close button asks)."""
+        if "stage_id" not in vals or vals.get("resolution"):
+            return
+        stage = self.env["citizen.inquiry.stage"].browse(vals["stage_id"])
+        missing = self.filtered(lambda i: not i.resolution) if stage.is_closed else []
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Choose a resolution before closing the inquiry %(number)s: "
+                    "use the Close button.",
+                    number=missing[0].number,
                 )
-                if missing:
-                    raise UserError(
-                        self.env._(
-                            "Choose a resolution before closing the inquiry "
-                            "%(number)s: "
-                            "use the Close button.",
-                            number=missing[0].number,
-                        )
-                    )
-                vals.setdefault("date_closed", fields.Datetime.now())
-            else:
-                vals.setdefault("date_closed", False)
-        if vals.get("user_id"):
-            self.message_subscribe(
-                partner_ids=self.env["res.users"].browse(vals["user_id"]).partner_id.ids
             )
-        relinked = self.browse()
-        if "partner_id" in vals:
-            relinked = self.filtered(
-                lambda i: i.partner_id.id != (vals["partner_id"] or False)
-            )
-        result = super().write(vals)
-        relinked._citizen_rotate_access_token()
-        return result
 
     # ------------------------------------------------------------
     # Business flows
     # ------------------------------------------------------------
 
-    def _close(self, resolution, note=False):
+    def _citizen_close(self, resolution, note=False):
         """Close with a resolution; the one path used by buttons, wizard and intake."""
         if resolution == "case_opened" and any(not i.case_id for i in self):
             raise UserError(
                 self.env._("Link the case that was opened before closing the inquiry.")
             )
         for queue_inquiries in self.grouped("queue_id").values():
-            stage = self._get_first_stage(queue_inquiries.queue_id, closed=True)
+            stage = self._citizen_first_stage(queue_inquiries.queue_id, closed=True)
             if not stage:
                 raise UserError(self.env._("No closing stage is configured."))
-            now = fields.Datetime.now()
-            vals = {"stage_id": stage.id, "resolution": resolution, "date_closed": now}
+            vals = {"stage_id": stage.id, "resolution": resolution}
             if note:
                 vals["resolution_note"] = note
             unanswered = queue_inquiries.filtered(lambda i: not i.date_first_response)
             queue_inquiries.write(vals)
-            # one write for the batch, not one per inquiry
-            unanswered.date_first_response = now
+            # Closing answers the citizen: it is the first response when no
+            # message did it before.
+            unanswered._citizen_mark_first_response(queue_inquiries[:1].date_closed)
         return True
 
     def action_reopen(self):
@@ -483,9 +571,8 @@ class CitizenInquiry(models.Model):
         for inquiry in self.filtered("is_closed"):
             inquiry.write(
                 {
-                    "stage_id": self._get_first_stage(inquiry.queue_id).id,
+                    "stage_id": self._citizen_first_stage(inquiry.queue_id).id,
                     "resolution": False,
-                    "date_closed": False,
                 }
             )
             inquiry.message_post(
@@ -500,14 +587,16 @@ class CitizenInquiry(models.Model):
         return True
 
     def action_open_close_wizard(self):
-        return self._open_wizard("citizen.inquiry.close", self.env._("Close Inquiry"))
+        return self._citizen_open_wizard(
+            "citizen.inquiry.close", self.env._("Close Inquiry")
+        )
 
     def action_open_forward_wizard(self):
-        return self._open_wizard(
+        return self._citizen_open_wizard(
             "citizen.inquiry.forward", self.env._("Forward Inquiry")
         )
 
-    def _open_wizard(self, model, name):
+    def _citizen_open_wizard(self, model, name):
         return {
             "type": "ir.actions.act_window",
             "name": name,
@@ -517,8 +606,9 @@ class CitizenInquiry(models.Model):
             "context": {"active_model": self._name, "active_ids": self.ids},
         }
 
-    def _forward(self, queue, user=None, note=False):
-        """Hand the inquiries to another queue; its members are notified."""
+    def _citizen_forward(self, queue, user=None, note=False):
+        """Hand the inquiries to another queue; its members are notified, and
+        the queue assigns them when nobody was chosen."""
         queue.ensure_one()
         self.check_access("write")
         for inquiry in self:
@@ -526,7 +616,7 @@ class CitizenInquiry(models.Model):
             vals = {"queue_id": queue.id, "user_id": user.id if user else False}
             stage = inquiry.stage_id
             if stage.is_closed or (stage.queue_ids and queue not in stage.queue_ids):
-                vals["stage_id"] = self._get_first_stage(queue).id
+                vals["stage_id"] = self._citizen_first_stage(queue).id
             recipients = (queue.member_ids | (user or self.env["res.users"])).partner_id
             # First: a confidential inquiry is followed and notified only by
             # those who may read it, which the new queue may do once it holds it.
@@ -545,14 +635,145 @@ class CitizenInquiry(models.Model):
                 subtype_xmlid="citizen_crm.mt_inquiry_forwarded",
                 partner_ids=recipients.ids,
             )
+        if not user:
+            self._citizen_assign_forwarded(queue)
         return True
 
     # ------------------------------------------------------------
-    # Mail
+    # Mail gateway
     # ------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A new mail becomes an inquiry: the sender is matched to a citizen,
+        the inquiry is created and routed (on the mail's text as well), then
+        acknowledged. mail.thread(.cc)'s message_new is not called (see
+        _citizen_create_from_mail): an addon overriding mail.thread.message_new
+        for every model must extend this one as well for inquiries."""
+        # The gateway user (OdooBot) must not become the assignee.
+        self = self.with_context(default_user_id=False)
+        intake = self._citizen_mail_intake(msg_dict, custom_values)
+        inquiry = self._citizen_create_from_mail(intake["msg_dict"], intake["values"])
+        record_inquiries(inquiry.ids)
+        inquiry._citizen_log_partial_reading()
+        if intake["unverified"]:
+            inquiry._citizen_log_unverified_sender(intake["unverified"])
+            # the mail itself is posted next, under this verdict
+            inquiry = inquiry.with_context(
+                citizen_mail_sender_unverified=intake["unverified"]
+            )
+        inquiry._citizen_send_acknowledgement(
+            msg_dict, withhold_address=intake["withheld"]
+        )
+        return inquiry
+
+    def message_update(self, msg_dict, update_vals=None):
+        record_inquiries(self.ids)
+        if not self._citizen_mail_automated_reason(msg_dict, reopening=True):
+            # The citizen came back; automated mail (out-of-office...) does not
+            # reopen an answered inquiry.
+            self.filtered("is_closed").action_reopen()
+        self._citizen_log_partial_reading()
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    @api.model
+    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
+        route = self._citizen_route_by_subject_number(message_dict, route)
+        return super()._routing_check_route(
+            message, message_dict, route, raise_exception=raise_exception
+        )
+
+    @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        """Same query as Odoo's (recent inquiries from this sender), on the
+        normalized address: an equality served by _partner_email_recent_idx
+        instead of an unindexable ILIKE '%address%'."""
+        if not email_from_normalized:
+            return []
+        return [("partner_email_normalized", "=", email_from_normalized)]
+
+    # ------------------------------------------------------------
+    # Messages and notifications
+    # ------------------------------------------------------------
+
+    def _message_post_after_hook(self, message, msg_values):
+        self._citizen_check_first_response(message)
+        return super()._message_post_after_hook(message, msg_values)
+
+    def _message_compute_author(self, author_id=None, email_from=None):
+        public_author = self._citizen_public_author(author_id, email_from)
+        if public_author:
+            return public_author
+        return super()._message_compute_author(
+            author_id=author_id, email_from=email_from
+        )
+
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        """The ways of following by request (the Followers button, the
+        author of a post, an addressee with autofollow, the assignment in
+        write, a forward) end here: nobody who may not read a confidential
+        inquiry starts following it. Odoo's own subscriptions in create and
+        write (creator, auto-subscribed assignee) are checked right after, by
+        _citizen_sync_confidential_followers."""
+        # sudo: the confidentiality flag decides only which path is taken
+        if not partner_ids or not any(self.sudo().mapped("is_confidential")):
+            return super()._message_subscribe(partner_ids, subtype_ids, customer_ids)
+        # sudo: deciding only; the caller's own rights were checked by
+        # message_subscribe, or it is a system step (assignment, forward).
+        allowed = self.sudo()._citizen_allowed_followers(
+            self.env["res.partner"].browse(partner_ids)
+        )
+        for partners, inquiries in self._citizen_group_by(allowed).items():
+            super(CitizenInquiry, inquiries.with_env(self.env))._message_subscribe(
+                partners.ids, subtype_ids, customer_ids
+            )
+        return True
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(
+            message, msg_vals=msg_vals, **kwargs
+        )
+        return self._citizen_screen_recipients(recipients, message)
+
+    def _notify_get_reply_to(self, default=None, author_id=False):
+        """Replies go to the queue's mailbox."""
+        res = self._citizen_queue_reply_to(default=default, author_id=author_id)
+        leftover = self.filtered(lambda inquiry: not res.get(inquiry.id))
+        if leftover:
+            res.update(
+                super(CitizenInquiry, leftover)._notify_get_reply_to(
+                    default=default, author_id=author_id
+                )
+            )
+        return res
+
+    def _message_get_suggested_recipients_batch(self, *args, **kwargs):
+        suggested = super()._message_get_suggested_recipients_batch(*args, **kwargs)
+        self._citizen_unlink_shared_address_suggestions(suggested)
+        return suggested
 
     def _track_subtype(self, init_values):
         self.ensure_one()
         if "stage_id" in init_values and self.is_closed:
             return self.env.ref("citizen_crm.mt_inquiry_closed")
         return super()._track_subtype(init_values)
+
+    # ------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for inquiry in self:
+            inquiry.access_url = f"/my/inquiries/{inquiry.id}"
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, *, mode="read", **kwargs):
+        """A token or signed link opens only the public part of an inquiry:
+        the messages of a confidential one stay with the staff entitled to it
+        (handling queue and supervisors, by record rules)."""
+        thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
+        if thread and thread.sudo().is_confidential:
+            if not self.browse(thread_id).has_access(mode):
+                return self.browse()
+        return thread

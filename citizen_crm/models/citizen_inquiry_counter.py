@@ -1,8 +1,12 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
-class CitizenInquiry(models.Model):
-    _inherit = "citizen.inquiry"
+class CitizenInquiryCounter(models.AbstractModel):
+    """Registration at the counter: the letter or documents a citizen hands
+    in, scanned and attached while the inquiry is registered."""
+
+    _name = "citizen.inquiry.counter"
+    _description = "Inquiry: Counter Registration"
 
     letter_attachment_ids = fields.Many2many(
         "ir.attachment",
@@ -14,22 +18,10 @@ class CitizenInquiry(models.Model):
         help="Scanned letter or documents handed in, attached at registration.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        inquiries = super().create(vals_list)
-        inquiries.filtered("letter_attachment_ids")._citizen_link_letter_attachments()
-        return inquiries
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "letter_attachment_ids" in vals:
-            self._citizen_link_letter_attachments()
-        return res
-
     def _citizen_link_letter_attachments(self):
         """Move the documents uploaded in the counter form (not yet linked to a
         record) onto the inquiry, and log them in its history."""
-        for inquiry in self:
+        for inquiry in self.filtered("letter_attachment_ids"):
             pending = inquiry.letter_attachment_ids.filtered(
                 lambda attachment: (
                     attachment.res_model in (False, self._name)

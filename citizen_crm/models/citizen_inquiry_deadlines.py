@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 # offentleglova § 32 (1): a request for access not decided within five working
 # days after it came in counts as a refusal.
@@ -10,17 +13,21 @@ GDPR_MONTHS = 1
 GDPR_EXTENSION_MONTHS = 2
 
 
-class CitizenInquiry(models.Model):
+class CitizenInquiryDeadlines(models.AbstractModel):
     """Every deadline of an inquiry, computed in one pass.
 
     SLA deadlines (first response, resolution) are working hours on the
     company's resource calendar after the inquiry was received, shifted by the
-    working time it spent waiting on the citizen. Legal deadlines are days:
-    calendar months moved off weekends and public holidays, or working days.
-    Both use the same calendar, fetched once per batch.
+    working time it spent waiting on the citizen. An inquiry received by
+    e-mail without a resolution target is promised an answer within the
+    days set for the mail gateway. A resolution date set by hand is kept
+    until someone changes it. Legal deadlines are days: calendar months moved
+    off weekends and public holidays, or working days. Both use the same
+    calendar, fetched once per batch.
     """
 
-    _inherit = "citizen.inquiry"
+    _name = "citizen.inquiry.deadlines"
+    _description = "Inquiry: Deadlines"
 
     date_sla_first_response = fields.Datetime(
         string="First Response Due",
@@ -34,7 +41,7 @@ class CitizenInquiry(models.Model):
     )
     date_deadline = fields.Datetime(
         string="Resolution Due",
-        compute="_compute_deadlines",
+        compute="_compute_date_deadline",
         store=True,
         readonly=False,
         index=True,
@@ -42,7 +49,19 @@ class CitizenInquiry(models.Model):
         precompute=True,
         help="When the inquiry should be resolved: the SLA resolution target of "
         "the service (or else the queue) in working time, shifted by the time "
-        "spent waiting on the citizen.",
+        "spent waiting on the citizen; for e-mail without a target, the answer "
+        "time promised in the acknowledgement. A date set by hand is kept.",
+    )
+    is_deadline_manual = fields.Boolean(
+        string="Resolution Due Set by Hand",
+        readonly=True,
+        copy=False,
+        help="Someone set the resolution date by hand: it stays as it is when "
+        "the inquiry waits on the citizen or its service changes, until someone "
+        "changes it again. Clearing it brings back the planned date.",
+    )
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue"
     )
     date_sla_first_response_risk = fields.Datetime(
         string="First Response at Risk From",
@@ -53,7 +72,7 @@ class CitizenInquiry(models.Model):
     )
     date_sla_resolution_risk = fields.Datetime(
         string="Resolution at Risk From",
-        compute="_compute_deadlines",
+        compute="_compute_date_sla_resolution_risk",
         store=True,
         copy=False,
         precompute=True,
@@ -82,8 +101,48 @@ class CitizenInquiry(models.Model):
         working_times = self._citizen_working_times()
         for inquiry in self:
             working_time = working_times.get(inquiry.company_id)
-            inquiry._citizen_compute_sla_deadlines(working_time)
+            inquiry._citizen_compute_first_response_deadline(working_time)
             inquiry.legal_deadline = inquiry._citizen_legal_deadline(working_time)
+
+    # Computes of their own: the date a user types in a form survives the
+    # onchange only when no other compute assigns the field.
+    @api.depends(
+        "date_received",
+        "company_id",
+        "service_id",
+        "queue_id",
+        "channel_id",
+        "sla_paused_hours",
+        "is_deadline_manual",
+    )
+    def _compute_date_deadline(self):
+        working_times = self._citizen_working_times()
+        for inquiry in self:
+            inquiry._citizen_compute_resolution_deadline(
+                working_times.get(inquiry.company_id)
+            )
+
+    @api.depends(
+        "date_deadline",
+        "date_received",
+        "company_id",
+        "service_id",
+        "queue_id",
+        "sla_paused_hours",
+    )
+    def _compute_date_sla_resolution_risk(self):
+        working_times = self._citizen_working_times()
+        for inquiry in self:
+            if inquiry.stage_id.is_closed and inquiry.date_sla_resolution_risk:
+                continue
+            _deadline, risk = inquiry._citizen_planned_resolution(
+                working_times.get(inquiry.company_id)
+            )
+            deadline = inquiry.date_deadline
+            # The risk warning cannot come after the deadline set by hand.
+            inquiry.date_sla_resolution_risk = (
+                min(risk, deadline) if risk and deadline else False
+            )
 
     def _citizen_working_times(self):
         """One working-time planner per company of ``self``."""
@@ -108,38 +167,86 @@ class CitizenInquiry(models.Model):
             service.sla_resolution_hours or queue.sla_resolution_hours,
         )
 
-    def _citizen_compute_sla_deadlines(self, working_time):
+    def _citizen_compute_first_response_deadline(self, working_time):
         self.ensure_one()
-        first_target, resolution_target = self._citizen_sla_targets()
-        received = self.date_received
-        paused = self.sla_paused_hours
-        risk_share = 1 - self.company_id.citizen_sla_risk_percent / 100
-
-        def plan(hours):
-            if not (working_time and received):
-                return False
-            return working_time.plan_hours(received, hours) or False
-
         # A deadline already met stays as it was: later pauses must not turn a
         # late answer into a timely one.
-        if not (self.date_first_response and self.date_sla_first_response):
-            if first_target:
-                self.date_sla_first_response = plan(first_target + paused)
-                self.date_sla_first_response_risk = plan(
-                    first_target * risk_share + paused
-                )
+        if self.date_first_response and self.date_sla_first_response:
+            return
+        first_target, _resolution_target = self._citizen_sla_targets()
+        if first_target:
+            risk_share = 1 - self.company_id.citizen_sla_risk_percent / 100
+            paused = self.sla_paused_hours
+            self.date_sla_first_response = self._citizen_plan(
+                working_time, first_target + paused
+            )
+            self.date_sla_first_response_risk = self._citizen_plan(
+                working_time, first_target * risk_share + paused
+            )
+        else:
+            self.date_sla_first_response = False
+            self.date_sla_first_response_risk = False
+
+    def _citizen_compute_resolution_deadline(self, working_time):
+        self.ensure_one()
+        # A deadline already met stays as it was; one promised by hand stands.
+        if self.date_deadline and (self.stage_id.is_closed or self.is_deadline_manual):
+            return
+        self.date_deadline, _risk = self._citizen_planned_resolution(working_time)
+
+    def _citizen_plan(self, working_time, hours):
+        """The moment ``hours`` working hours after the inquiry was received."""
+        if not (working_time and self.date_received):
+            return False
+        return working_time.plan_hours(self.date_received, hours) or False
+
+    def _citizen_planned_resolution(self, working_time):
+        """(resolution deadline, at risk from) as planned for ``self``,
+        whatever was set by hand: the SLA target in working time, shifted by
+        the pauses; else, for e-mail, the answer time promised to the sender."""
+        self.ensure_one()
+        _first_target, target = self._citizen_sla_targets()
+        if target:
+            risk_share = 1 - self.company_id.citizen_sla_risk_percent / 100
+            paused = self.sla_paused_hours
+            return (
+                self._citizen_plan(working_time, target + paused),
+                self._citizen_plan(working_time, target * risk_share + paused),
+            )
+        email_channel_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "citizen_crm.channel_email", raise_if_not_found=False
+        )
+        if self.date_received and self.channel_id.id == email_channel_id:
+            days = self._citizen_answer_days()
+            return self.date_received + timedelta(days=days), False
+        return False, False
+
+    def _citizen_flag_manual_deadlines(self, values):
+        """Mark the resolution dates given by hand (``values``: the date
+        written to each inquiry of ``self``, in order; None when none was):
+        a date other than the planned one was set by someone and is kept.
+        Clearing the date, or setting the planned one, makes it planned again."""
+        given = [
+            (inquiry, fields.Datetime.to_datetime(value))
+            for inquiry, value in zip(self, values, strict=True)
+            if value is not None
+        ]
+        if not given:
+            return
+        working_times = self.browse(
+            [inquiry.id for inquiry, _value in given]
+        )._citizen_working_times()
+        manual, planned = self.browse(), self.browse()
+        for inquiry, value in given:
+            deadline, _risk = inquiry._citizen_planned_resolution(
+                working_times.get(inquiry.company_id)
+            )
+            if value and value != deadline:
+                manual |= inquiry
             else:
-                self.date_sla_first_response = False
-                self.date_sla_first_response_risk = False
-        if not (self.stage_id.is_closed and self.date_deadline):
-            if resolution_target:
-                self.date_deadline = plan(resolution_target + paused)
-                self.date_sla_resolution_risk = plan(
-                    resolution_target * risk_share + paused
-                )
-            else:
-                self.date_deadline = False
-                self.date_sla_resolution_risk = False
+                planned |= inquiry
+        manual.filtered(lambda i: not i.is_deadline_manual).is_deadline_manual = True
+        planned.filtered("is_deadline_manual").is_deadline_manual = False
 
     def _citizen_legal_deadline(self, working_time):
         self.ensure_one()
@@ -154,3 +261,29 @@ class CitizenInquiry(models.Model):
             )
             return working_time.add_months(received, months)
         return working_time.add_months(received, GENERAL_MONTHS)
+
+    # ------------------------------------------------------------
+    # Overdue
+    # ------------------------------------------------------------
+
+    @api.depends("date_deadline", "is_closed")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for inquiry in self:
+            inquiry.is_overdue = bool(
+                not inquiry.is_closed
+                and inquiry.date_deadline
+                and inquiry.date_deadline < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        domain = self._citizen_overdue_domain()
+        return domain if operator == "in" else ~domain
+
+    @api.model
+    def _citizen_overdue_domain(self):
+        return Domain("is_closed", "=", False) & Domain(
+            "date_deadline", "<", fields.Datetime.now()
+        )

@@ -18,8 +18,9 @@ LEGAL_STATES = [
 ]
 
 
-class CitizenInquiry(models.Model):
-    """Deadlines set by law, apart from SLA.
+class CitizenInquiryLegal(models.AbstractModel):
+    """Deadlines set by law, apart from SLA; the date itself is computed
+    with the other deadlines by citizen.inquiry.deadlines.
 
     - General inquiry (forvaltningsloven § 11a): a preliminary answer, with the
       reason and the expected date of the answer, is due when the inquiry is
@@ -31,7 +32,8 @@ class CitizenInquiry(models.Model):
       extendable by two further months with a notice to the citizen.
     """
 
-    _inherit = "citizen.inquiry"
+    _name = "citizen.inquiry.legal"
+    _description = "Inquiry: Legal Deadlines"
 
     inquiry_type = fields.Selection(
         INQUIRY_TYPES,
@@ -127,7 +129,7 @@ class CitizenInquiry(models.Model):
 
     def action_open_preliminary_answer_wizard(self):
         self.ensure_one()
-        return self._open_wizard(
+        return self._citizen_open_wizard(
             "citizen.inquiry.preliminary.answer", self.env._("Preliminary Answer")
         )
 
@@ -139,11 +141,11 @@ class CitizenInquiry(models.Model):
                     "Only the deadline of a data-subject request can be extended."
                 )
             )
-        return self._open_wizard(
+        return self._citizen_open_wizard(
             "citizen.inquiry.gdpr.extension", self.env._("Extend GDPR Deadline")
         )
 
-    def _record_preliminary_answer(self, reason, date_expected):
+    def _citizen_record_preliminary_answer(self, reason, date_expected):
         self.write(
             {
                 "date_preliminary_answer": fields.Datetime.now(),
@@ -171,10 +173,10 @@ class CitizenInquiry(models.Model):
         if passed:
             self.env.add_to_compute(self._fields["legal_deadline_state"], passed)
             passed._recompute_recordset(["legal_deadline_state"])
-        self._legal_send_reminders()
+        self._citizen_legal_send_reminders()
 
     @api.model
-    def _get_legal_reminder_domain(self):
+    def _citizen_legal_reminder_domain(self):
         """Open inquiries whose legal deadline needs a reminder: general inquiries
         without a preliminary answer, and data-subject requests."""
         return (
@@ -191,9 +193,9 @@ class CitizenInquiry(models.Model):
         )
 
     @api.model
-    def _legal_send_reminders(self):
+    def _citizen_legal_send_reminders(self):
         now = fields.Datetime.now()
-        candidates = self.search(self._get_legal_reminder_domain())
+        candidates = self.search(self._citizen_legal_reminder_domain())
         reminded = self.browse()
         for company, inquiries in candidates.grouped("company_id").items():
             working_time = company._citizen_working_time(now)
@@ -205,12 +207,12 @@ class CitizenInquiry(models.Model):
                 remind_on = working_time.add_working_days(inquiry.legal_deadline, -days)
                 if remind_on and remind_on > today:
                     continue
-                inquiry._legal_remind()
+                inquiry._citizen_legal_remind()
                 reminded |= inquiry
         reminded.write({"date_legal_reminder": now})
         return reminded
 
-    def _legal_remind(self):
+    def _citizen_legal_remind(self):
         self.ensure_one()
         user = self.user_id or self.queue_id.supervisor_id
         if self.inquiry_type == "general":

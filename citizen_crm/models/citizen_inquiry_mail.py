@@ -11,16 +11,16 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.fields import Domain
+from odoo.tools import html2plaintext
 from odoo.tools.mail import (
     email_normalize,
     formataddr,
     generate_tracking_message_id,
     parse_contact_from_email,
-    unfold_references,
 )
 
 from .mail_authentication import NO_VERDICT
-from .mail_thread_gateway import ACK_MESSAGE_ID_MARKER, record_inquiries
+from .mail_thread_gateway import ACK_MESSAGE_ID_MARKER, replies_to_acknowledgement
 
 _logger = logging.getLogger(__name__)
 
@@ -53,8 +53,14 @@ PREFERRED_LANGUAGE_ACK = {
 }
 
 
-class CitizenInquiry(models.Model):
-    _inherit = "citizen.inquiry"
+class CitizenInquiryMail(models.AbstractModel):
+    """The mail gateway side of an inquiry: intake of a new mail (the sender
+    matched to a citizen, the date and subject believed only as far as they
+    can be), replies, the acknowledgement of receipt, reply-to and the loop
+    guard."""
+
+    _name = "citizen.inquiry.mail"
+    _description = "Inquiry: Mail Gateway"
 
     needs_partner_match = fields.Boolean(
         string="Needs Citizen Match",
@@ -101,9 +107,12 @@ class CitizenInquiry(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        # The gateway user (OdooBot) must not become the assignee.
-        self = self.with_context(default_user_id=False)
+    def _citizen_mail_intake(self, msg_dict, custom_values):
+        """What a new mail says about the inquiry to create from it: its values
+        (the citizen matched by the sender, or the contact as written), the
+        message dict for mail.thread (the author set or withheld in
+        ``msg_dict`` itself, which the gateway posts next), and whether the
+        sender is unverified or a protected citizen's address to withhold."""
         values = dict(custom_values or {})
         contact_name, sender = parse_contact_from_email(
             msg_dict.get("email_from") or ""
@@ -120,14 +129,13 @@ class CitizenInquiry(models.Model):
             withheld = self._citizen_address_withheld(sender, citizens)
             citizens = citizens.browse()
             msg_dict["author_id"] = False
-        date_received = self._citizen_mail_date(msg_dict.get("date"))
         defaults = {
             "name": self._citizen_mail_subject(msg_dict.get("subject")),
             "description": msg_dict.get("body"),
             "channel_id": self.env["ir.model.data"]._xmlid_to_res_id(
                 "citizen_crm.channel_email"
             ),
-            "date_received": date_received,
+            "date_received": self._citizen_mail_date(msg_dict.get("date")),
         }
         if len(citizens) == 1:
             defaults["partner_id"] = citizens.id
@@ -150,29 +158,37 @@ class CitizenInquiry(models.Model):
             msg_dict,
             email_from=False if len(citizens) == 1 or withheld else sender,
         )
-        inquiry = super().message_new(parent_dict, custom_values=defaults)
-        if not inquiry.date_deadline:
-            # No target from the service yet: promise the default answer time.
-            inquiry.date_deadline = inquiry.date_received + timedelta(
-                days=self._citizen_answer_days()
-            )
-        record_inquiries(inquiry.ids)
-        inquiry._citizen_log_partial_reading()
-        if unverified:
-            inquiry._citizen_log_unverified_sender(unverified)
-            # the mail itself is posted next, under this verdict
-            inquiry = inquiry.with_context(citizen_mail_sender_unverified=unverified)
-        inquiry._citizen_send_acknowledgement(msg_dict, withhold_address=withheld)
-        return inquiry
+        return {
+            "values": defaults,
+            "msg_dict": parent_dict,
+            "unverified": unverified,
+            "withheld": withheld,
+        }
 
-    def message_update(self, msg_dict, update_vals=None):
-        record_inquiries(self.ids)
-        if not self._citizen_mail_automated_reason(msg_dict, reopening=True):
-            # The citizen came back; automated mail (out-of-office...) does not
-            # reopen an answered inquiry.
-            self.filtered("is_closed").action_reopen()
-        self._citizen_log_partial_reading()
-        return super().message_update(msg_dict, update_vals=update_vals)
+    @api.model
+    def _citizen_create_from_mail(self, msg_dict, custom_values=None):
+        """Create the inquiry of a new mail, as mail.thread.cc and mail.thread
+        do, without their ``fields_get()``: it describes every field of the
+        model, a large share of a mail's processing, only to learn that a
+        name field exists.
+        Keywords of the routing rules are looked for in the mail's text too."""
+        values = {
+            "email_cc": ", ".join(
+                self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).values()
+            ),
+            **(custom_values or {}),
+        }
+        if not values.get("name"):
+            values["name"] = msg_dict.get("subject", "")
+        if msg_dict.get("email_from"):
+            values[self._mail_get_primary_email_field()] = msg_dict["email_from"]
+        body = msg_dict.get("body") or ""
+        model = self
+        if body and values.get("description") != body:
+            # The body is routed as the description already when it is one:
+            # converting it to text twice is measurable on every mail.
+            model = self.with_context(citizen_routing_text=html2plaintext(body))
+        return model.create(values).with_env(self.env)
 
     @api.model
     def _citizen_find_by_email(self, email, company):
@@ -289,7 +305,7 @@ class CitizenInquiry(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
+    def _citizen_route_by_subject_number(self, message_dict, route):
         """A reply without usable In-Reply-To/References headers but with the
         inquiry number in the subject lands in that inquiry, provided it comes
         from the inquiry's contact address: numbers are easy to guess."""
@@ -303,9 +319,7 @@ class CitizenInquiry(models.Model):
                     inquiry.id,
                 )
                 route = (route[0], inquiry.id, *route[2:])
-        return super()._routing_check_route(
-            message, message_dict, route, raise_exception=raise_exception
-        )
+        return route
 
     @api.model
     def _citizen_find_from_subject(self, message_dict, custom_values):
@@ -341,10 +355,7 @@ class CitizenInquiry(models.Model):
             return "no-reply sender"
         if reopening:
             return False
-        references = unfold_references(
-            f"{msg_dict.get('references') or ''} {msg_dict.get('in_reply_to') or ''}"
-        )
-        if any(ACK_MESSAGE_ID_MARKER in reference for reference in references):
+        if replies_to_acknowledgement(msg_dict):
             return "reply to an acknowledgement"
         # sudo: alias domains are configuration; only mail from one of our
         # domains can come from one of our addresses (a queue, the catchall)
@@ -515,26 +526,17 @@ class CitizenInquiry(models.Model):
     # Answers, recipients, loop guard
     # ------------------------------------------------------------
 
-    def _notify_get_reply_to(self, default=None, author_id=False):
-        """Replies go to the queue's mailbox."""
+    def _citizen_queue_reply_to(self, default=None, author_id=False):
+        """{inquiry id: its queue's mailbox, or False}."""
         # sudo: the queue's alias is configuration, read to address the reply
         aliases = self.sudo().queue_id._notify_get_reply_to(
             default=default, author_id=author_id
         )
-        res = {inquiry.id: aliases.get(inquiry.queue_id.id) for inquiry in self}
-        leftover = self.filtered(lambda inquiry: not res.get(inquiry.id))
-        if leftover:
-            res.update(
-                super(CitizenInquiry, leftover)._notify_get_reply_to(
-                    default=default, author_id=author_id
-                )
-            )
-        return res
+        return {inquiry.id: aliases.get(inquiry.queue_id.id) for inquiry in self}
 
-    def _message_get_suggested_recipients_batch(self, *args, **kwargs):
+    def _citizen_unlink_shared_address_suggestions(self, suggested):
         """When several citizens share the contact address, suggest the
         address alone: Odoo would link it to one of them at random."""
-        suggested = super()._message_get_suggested_recipients_batch(*args, **kwargs)
         for inquiry in self.filtered("needs_partner_match"):
             for recipient in suggested.get(inquiry.id, []):
                 if (
@@ -546,26 +548,3 @@ class CitizenInquiry(models.Model):
                         name=inquiry.partner_name or False,
                         create_values={},
                     )
-        return suggested
-
-    def _message_post_after_hook(self, message, msg_values):
-        """A message sent to the citizen by staff is the first response."""
-        if (
-            msg_values.get("message_type") == "comment"
-            and msg_values.get("subtype_id")
-            == self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-            and self.env.user._is_internal()
-        ):
-            unanswered = self.filtered(lambda inquiry: not inquiry.date_first_response)
-            if unanswered:
-                unanswered.date_first_response = message.date or fields.Datetime.now()
-        return super()._message_post_after_hook(message, msg_values)
-
-    @api.model
-    def _detect_loop_sender_domain(self, email_from_normalized):
-        """Same query as Odoo's (recent inquiries from this sender), on the
-        normalized address: an equality served by _partner_email_recent_idx
-        instead of an unindexable ILIKE '%address%'."""
-        if not email_from_normalized:
-            return []
-        return [("partner_email_normalized", "=", email_from_normalized)]

@@ -22,7 +22,7 @@ DEFAULT_ALLOWED_MIMETYPES = (
 )
 
 
-class CitizenInquiry(models.Model):
+class CitizenInquiryPortal(models.AbstractModel):
     """Portal side of an inquiry: tracking link, citizen's own list, public thread.
 
     Portal and public users get no access rights on inquiries. The portal
@@ -31,13 +31,8 @@ class CitizenInquiry(models.Model):
     replies, uploads) go through _get_thread_with_access below.
     """
 
-    _name = "citizen.inquiry"
-    _inherit = ["citizen.inquiry", "portal.mixin"]
-
-    def _compute_access_url(self):
-        super()._compute_access_url()
-        for inquiry in self:
-            inquiry.access_url = f"/my/inquiries/{inquiry.id}"
+    _name = "citizen.inquiry.portal"
+    _description = "Inquiry: Portal"
 
     def _citizen_rotate_access_token(self):
         """Invalidate the tracking link of inquiries whose citizen was just set
@@ -73,21 +68,11 @@ class CitizenInquiry(models.Model):
             return False
         return self.filtered_domain(self._get_portal_owner_domain(partner)) == self
 
-    @api.model
-    def _get_thread_with_access(self, thread_id, *, mode="read", **kwargs):
-        """A token or signed link opens only the public part of an inquiry:
-        the messages of a confidential one stay with the staff entitled to it
-        (handling queue and supervisors, by record rules)."""
-        thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
-        if thread and thread.sudo().is_confidential:
-            if not self.browse(thread_id).has_access(mode):
-                return self.browse()
-        return thread
-
-    def _message_compute_author(self, author_id=None, email_from=None):
+    def _citizen_public_author(self, author_id=None, email_from=None):
         """An anonymous submitter replying through the tracking link has no
-        partner (the web form creates none): sign the message with the contact
-        name and e-mail of the inquiry instead of the generic public user."""
+        partner (the web form creates none): the message is signed with the
+        contact name and e-mail of the inquiry, (False, "name <address>"),
+        instead of the generic public user. None otherwise."""
         if (
             author_id is None
             and email_from is None
@@ -96,9 +81,7 @@ class CitizenInquiry(models.Model):
             and self.partner_email
         ):
             return False, formataddr((self.partner_name or "", self.partner_email))
-        return super()._message_compute_author(
-            author_id=author_id, email_from=email_from
-        )
+        return None
 
     # ------------------------------------------------------------
     # Files sent by citizens (web form and portal replies)

@@ -40,8 +40,13 @@ def screen_title(title, words, confidential):
     return title
 
 
-class CitizenInquiry(models.Model):
-    _inherit = "citizen.inquiry"
+class CitizenInquiryPrivacy(models.AbstractModel):
+    """Confidential inquiries (screening basis, public title, who follows and
+    is notified, reads left in the audit trail) and anonymisation for
+    retention and erasure."""
+
+    _name = "citizen.inquiry.privacy"
+    _description = "Inquiry: Confidentiality and Anonymisation"
 
     screening_basis_id = fields.Many2one(
         "citizen.screening.basis",
@@ -74,14 +79,6 @@ class CitizenInquiry(models.Model):
                 inquiry.name, inquiry.screened_words, inquiry.is_confidential
             )
 
-    @api.depends("number", "name", "public_title", "is_confidential")
-    def _compute_display_name(self):
-        # The display name travels: mail subjects, record names of messages,
-        # links from other records. A confidential inquiry shows its public title.
-        for inquiry in self:
-            title = inquiry.public_title if inquiry.is_confidential else inquiry.name
-            inquiry.display_name = f"{inquiry.number} {title or ''}".strip()
-
     def _citizen_public_title(self):
         """The subject the portal, mail and archive code may show for
         ``self`` (one inquiry): the public title of a confidential inquiry."""
@@ -92,25 +89,16 @@ class CitizenInquiry(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _citizen_screening_vals_list(self, vals_list):
         for vals in vals_list:
-            if vals.get("screening_basis_id"):
-                vals["is_confidential"] = True
-        inquiries = super().create(vals_list)
-        inquiries._citizen_clear_restricted_contact()
-        inquiries._citizen_sync_confidential_followers()
-        return inquiries
+            self._citizen_screening_vals(vals)
 
-    def write(self, vals):
+    @api.model
+    def _citizen_screening_vals(self, vals):
+        """An inquiry with a screening basis is confidential."""
         if vals.get("screening_basis_id"):
             vals["is_confidential"] = True
-        result = super().write(vals)
-        if {"partner_id", "partner_email", "partner_phone"} & set(vals):
-            self._citizen_clear_restricted_contact()
-        if FOLLOWER_ACCESS_FIELDS & set(vals):
-            self._citizen_sync_confidential_followers()
-        return result
 
     def _citizen_clear_restricted_contact(self):
         """The contact fields copied onto an inquiry are readable by the whole
@@ -128,33 +116,6 @@ class CitizenInquiry(models.Model):
     # ------------------------------------------------------------
     # Followers of confidential inquiries
     # ------------------------------------------------------------
-
-    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
-        """The ways of following by request (the Followers button, the
-        author of a post, an addressee with autofollow, the assignment in
-        write, a forward) end here: nobody who may not read a confidential
-        inquiry starts following it. Odoo's own subscriptions in create and
-        write (creator, auto-subscribed assignee) are checked right after, by
-        _citizen_sync_confidential_followers."""
-        # sudo: the confidentiality flag decides only which path is taken
-        if not partner_ids or not any(self.sudo().mapped("is_confidential")):
-            return super()._message_subscribe(partner_ids, subtype_ids, customer_ids)
-        # sudo: deciding only; the caller's own rights were checked by
-        # message_subscribe, or it is a system step (assignment, forward).
-        allowed = self.sudo()._citizen_allowed_followers(
-            self.env["res.partner"].browse(partner_ids)
-        )
-        for partners, inquiries in self._citizen_group_by(allowed).items():
-            super(CitizenInquiry, inquiries.with_env(self.env))._message_subscribe(
-                partners.ids, subtype_ids, customer_ids
-            )
-        return True
-
-    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
-        recipients = super()._notify_get_recipients(
-            message, msg_vals=msg_vals, **kwargs
-        )
-        return self._citizen_screen_recipients(recipients, message)
 
     def _citizen_screen_recipients(self, recipients, message):
         """Odoo notifies followers and addressees whatever their read access:
@@ -247,33 +208,21 @@ class CitizenInquiry(models.Model):
             groups[partners] = groups.get(partners, record.browse()) | record
         return groups
 
-    def read(self, fields=None, load="_classic_read"):
-        result = super().read(fields, load)
-        if not self.env.su:
-            # Only members of the handling queue and supervisors get here for
-            # confidential inquiries (record rules); each read leaves a trace.
-            confidential = self.filtered("is_confidential")
-            if confidential:
-                self.env["citizen.audit.log"]._log(
-                    "view",
-                    confidential,
-                    field_names=fields or ["*"],
-                    description="Confidential inquiry viewed",
-                )
-        return result
-
-    def export_data(self, fields_to_export):
-        result = super().export_data(fields_to_export)
+    def _citizen_audit_confidential(self, action, field_names):
+        """Leave a trace of each read (``action`` "view") or export of the
+        confidential inquiries of ``self``: only members of the handling queue
+        and supervisors get that far (record rules)."""
         confidential = self.filtered("is_confidential")
-        roots = sorted({path.split("/")[0] for path in fields_to_export})
-        if confidential:
-            self.env["citizen.audit.log"]._log(
-                "export",
-                confidential,
-                field_names=roots,
-                description="Confidential inquiry exported",
-            )
-        return result
+        if not confidential:
+            return
+        self.env["citizen.audit.log"]._log(
+            action,
+            confidential,
+            field_names=field_names,
+            description="Confidential inquiry viewed"
+            if action == "view"
+            else "Confidential inquiry exported",
+        )
 
     # ------------------------------------------------------------
     # Anonymisation (retention and erasure)

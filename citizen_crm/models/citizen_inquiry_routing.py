@@ -7,7 +7,7 @@ from odoo.fields import Command
 from odoo.tools import email_split, html2plaintext
 
 
-class CitizenInquiry(models.Model):
+class CitizenInquiryRouting(models.AbstractModel):
     """Routing and assignment on intake, from every channel.
 
     Routing rules apply when an inquiry arrives at the front line: in the
@@ -21,7 +21,8 @@ class CitizenInquiry(models.Model):
     whatever their queue, since someone asked for it.
     """
 
-    _inherit = "citizen.inquiry"
+    _name = "citizen.inquiry.routing"
+    _description = "Inquiry: Routing and Assignment"
 
     routing_rule_id = fields.Many2one(
         "citizen.routing.rule",
@@ -37,7 +38,7 @@ class CitizenInquiry(models.Model):
     _queue_assigned_idx = models.Index("(queue_id, id DESC) WHERE user_id IS NOT NULL")
     # Balanced assignment counts the open inquiries of each member on every
     # new inquiry: without it that count read the whole open part of the
-    # front line's index, ~120 ms per mail at a million inquiries.
+    # front line's index on every mail (bench/README.md has the figures).
     _open_user_idx = models.Index(
         "(user_id) INCLUDE (company_id) WHERE active IS TRUE AND is_closed IS NOT TRUE"
     )
@@ -47,52 +48,24 @@ class CitizenInquiry(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        """Create the inquiry of a new mail, as mail.thread.cc and mail.thread
-        do, without their ``fields_get()``: it describes every field of the
-        model (about 20 ms per mail) only to learn that a name field exists.
-        super() is not called: an addon overriding mail.thread.message_new for
-        every model must extend this one as well for inquiries. Keywords of the
-        routing rules are looked for in the mail's text too."""
-        values = {
-            "email_cc": ", ".join(
-                self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).values()
-            ),
-            **(custom_values or {}),
-        }
-        if not values.get("name"):
-            values["name"] = msg_dict.get("subject", "")
-        if msg_dict.get("email_from"):
-            values[self._mail_get_primary_email_field()] = msg_dict["email_from"]
-        body = msg_dict.get("body") or ""
-        model = self
-        if body and values.get("description") != body:
-            # The body is routed as the description already when it is one:
-            # converting it to text twice costs a few ms per mail.
-            model = self.with_context(citizen_routing_text=html2plaintext(body))
-        return model.create(values).with_env(self.env)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if self.env.context.get("citizen_skip_routing"):
-            return super().create(vals_list)
-        routes = self._citizen_route_vals_list(vals_list)
-        assigned = self._citizen_assign_vals_list(vals_list)
+    def _citizen_assignment_context(self, vals_list, assigned):
+        """The model to create with: automatic assignment, as crm's lead
+        assignment does it, mails nobody. The assignee follows the inquiry
+        (and so gets the citizen's mail and every later message), the inquiry
+        is in their "My Inquiries" and the chatter says who got it and how
+        (_citizen_log_routing); no separate "assigned to you" mail per
+        inquiry, which costs its rendering on every registration and every
+        incoming mail. Choosing someone by hand still mails them."""
         chosen = {index for index, vals in enumerate(vals_list) if vals.get("user_id")}
         if assigned and chosen == assigned:
-            # Automatic assignment, as crm's lead assignment does it: the
-            # assignee follows the inquiry (and so gets the citizen's mail and
-            # every later message), the inquiry is in their "My Inquiries" and
-            # the chatter says who got it and how (below); no separate
-            # "assigned to you" mail per inquiry, which costs its rendering on
-            # every registration and every incoming mail. Choosing someone by
-            # hand still mails them.
-            model = self.with_context(mail_auto_subscribe_no_notify=True)
-        else:
-            model = self
-        inquiries = super(CitizenInquiry, model).create(vals_list).with_env(self.env)
+            return self.with_context(mail_auto_subscribe_no_notify=True)
+        return self
+
+    def _citizen_log_routing(self, routes, assigned):
+        """Say in the chatter of the new inquiries (``self``, in the order of
+        their values) which rule routed them and who got them."""
         bodies = {}
-        for index, inquiry in enumerate(inquiries):
+        for index, inquiry in enumerate(self):
             lines = []
             route = routes.get(index)
             if route and route.queue_id and inquiry.queue_id.id != route.queue_id:
@@ -123,10 +96,9 @@ class CitizenInquiry(models.Model):
             # read an inquiry routed away from their queues.
             # The author is the current user (OdooBot on intake); a log note
             # is never mailed, so it needs no sender address to look up.
-            inquiries.filtered(lambda i: i.id in bodies)._message_log_batch(
+            self.filtered(lambda i: i.id in bodies)._message_log_batch(
                 bodies, author_id=self.env.user.partner_id.id, email_from=False
             )
-        return inquiries
 
     @api.model
     def _citizen_route_vals_list(self, vals_list):
@@ -183,7 +155,9 @@ class CitizenInquiry(models.Model):
                 if not queue_id:
                     if company_id not in default_queues:
                         company = self.env["res.company"].browse(company_id)
-                        default_queues[company_id] = self._get_default_queue(company)
+                        default_queues[company_id] = self._citizen_default_queue(
+                            company
+                        )
                     queue = default_queues[company_id]
                 else:
                     queue = self.env["citizen.queue"].browse(queue_id)
@@ -240,7 +214,7 @@ class CitizenInquiry(models.Model):
                 company_id = vals.get("company_id") or default_company
                 if company_id not in default_queues:
                     company = self.env["res.company"].browse(company_id)
-                    default_queues[company_id] = self._get_default_queue(company).id
+                    default_queues[company_id] = self._citizen_default_queue(company).id
                 queue_id = default_queues[company_id]
             if queue_id:
                 per_queue[queue_id].append(index)
@@ -300,7 +274,9 @@ class CitizenInquiry(models.Model):
             )
             # Last: the user may not write the inquiry once it left their queue.
             if route.queue_id and route.queue_id != inquiry.queue_id.id:
-                inquiry._forward(self.env["citizen.queue"].browse(route.queue_id))
+                inquiry._citizen_forward(
+                    self.env["citizen.queue"].browse(route.queue_id)
+                )
             routed |= inquiry
         unmatched = len(self) - len(routed)
         message = self.env._(
@@ -319,14 +295,15 @@ class CitizenInquiry(models.Model):
             },
         }
 
-    def _forward(self, queue, user=None, note=False):
-        result = super()._forward(queue, user=user, note=note)
-        if not user and queue.assignment_method != "none":
-            # Assigning is the queue's decision, not the forwarding user's, who
-            # may not write the inquiry any more once it left their queue.
-            waiting = self.sudo().filtered(lambda i: not i.user_id and not i.is_closed)
-            for inquiry, user_id in zip(
-                waiting, queue._citizen_pick_assignees(len(waiting)), strict=False
-            ):
-                inquiry.user_id = user_id
-        return result
+    def _citizen_assign_forwarded(self, queue):
+        """Inquiries forwarded to ``queue`` without an assignee get one when
+        the queue assigns automatically."""
+        if queue.assignment_method == "none":
+            return
+        # Assigning is the queue's decision, not the forwarding user's, who
+        # may not write the inquiry any more once it left their queue.
+        waiting = self.sudo().filtered(lambda i: not i.user_id and not i.is_closed)
+        for inquiry, user_id in zip(
+            waiting, queue._citizen_pick_assignees(len(waiting)), strict=False
+        ):
+            inquiry.user_id = user_id

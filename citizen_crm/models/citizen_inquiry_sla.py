@@ -13,11 +13,13 @@ SLA_STATUSES = [
 _SEVERITY = {False: 0, "on_track": 1, "at_risk": 2, "breached": 3}
 
 
-class CitizenInquiry(models.Model):
+class CitizenInquirySla(models.AbstractModel):
     """Service level: status, the clock pausing while waiting on the citizen,
-    the first response, and escalation of breaches."""
+    the first response, and escalation of breaches. The deadlines themselves
+    are planned by citizen.inquiry.deadlines."""
 
-    _inherit = "citizen.inquiry"
+    _name = "citizen.inquiry.sla"
+    _description = "Inquiry: Service Level"
 
     sla_paused_hours = fields.Float(
         string="Paused (working hours)",
@@ -85,13 +87,13 @@ class CitizenInquiry(models.Model):
                 moment = inquiry.date_closed
             else:
                 moment = inquiry.date_sla_paused or now
-            first_response = self._sla_target_status(
+            first_response = self._citizen_sla_target_status(
                 inquiry.date_sla_first_response,
                 inquiry.date_sla_first_response_risk,
                 inquiry.date_first_response,
                 moment,
             )
-            resolution = self._sla_target_status(
+            resolution = self._citizen_sla_target_status(
                 inquiry.date_deadline,
                 inquiry.date_sla_resolution_risk,
                 inquiry.date_closed if inquiry.stage_id.is_closed else False,
@@ -102,7 +104,7 @@ class CitizenInquiry(models.Model):
             inquiry.sla_status = max(first_response, resolution, key=_SEVERITY.get)
 
     @api.model
-    def _sla_target_status(self, deadline, risk, done, moment):
+    def _citizen_sla_target_status(self, deadline, risk, done, moment):
         if not deadline:
             return False
         if done:
@@ -117,39 +119,53 @@ class CitizenInquiry(models.Model):
     # The clock pauses while waiting on the citizen
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        inquiries = super().create(vals_list)
-        waiting = inquiries.filtered(lambda i: i.stage_id.is_waiting)
-        for inquiry in waiting:
-            inquiry.date_sla_paused = inquiry.date_received
-        return inquiries
+    def _citizen_start_sla_clock(self):
+        """New inquiries registered as waiting on the citizen start paused."""
+        for inquiry in self.filtered(lambda i: i.stage_id.is_waiting):
+            inquiry._citizen_pause_sla_clock(inquiry.date_received)
 
-    def write(self, vals):
+    def _citizen_sla_clock_changes(self, vals):
+        """What a write of ``vals`` does to the clock, decided before it:
+        (inquiries to pause, {inquiry: working hours to add on resuming},
+        moment). The stage leaving or reaching "waiting" decides."""
         if "stage_id" not in vals:
-            return super().write(vals)
+            return None
         waiting = self.env["citizen.inquiry.stage"].browse(vals["stage_id"]).is_waiting
         now = fields.Datetime.now()
         if waiting:
-            to_pause, resumed = self.filtered(lambda i: not i.date_sla_paused), {}
-        else:
-            to_pause = self.browse()
-            resumed = self.filtered("date_sla_paused")._sla_paused_hours_until(now)
-        result = super().write(vals)
+            return self.filtered(lambda i: not i.date_sla_paused), {}, now
+        resumed = self.filtered("date_sla_paused")._citizen_sla_paused_hours_until(now)
+        return self.browse(), resumed, now
+
+    def _citizen_apply_sla_clock(self, changes):
+        """Apply what _citizen_sla_clock_changes decided, after the write."""
+        if not changes:
+            return
+        to_pause, resumed, now = changes
+        to_pause._citizen_pause_sla_clock(now)
+        for inquiry, hours in resumed.items():
+            inquiry._citizen_resume_sla_clock(hours)
+
+    def _citizen_pause_sla_clock(self, moment):
+        """The one writer of the pause's start."""
         # Clock bookkeeping follows the stage the user was allowed to set, even
         # when the new stage or queue leaves the inquiry out of their reach.
-        if to_pause:
-            to_pause.sudo().write({"date_sla_paused": now})
-        for inquiry, hours in resumed.items():
-            inquiry.sudo().write(
-                {
-                    "sla_paused_hours": inquiry.sla_paused_hours + hours,
-                    "date_sla_paused": False,
-                }
-            )
-        return result
+        if self:
+            self.sudo().write({"date_sla_paused": moment})
 
-    def _sla_paused_hours_until(self, moment):
+    def _citizen_resume_sla_clock(self, hours):
+        """The one writer of the paused hours: ``hours`` of working time were
+        spent waiting; the SLA deadlines move by as much."""
+        self.ensure_one()
+        # sudo: as in _citizen_pause_sla_clock
+        self.sudo().write(
+            {
+                "sla_paused_hours": self.sla_paused_hours + hours,
+                "date_sla_paused": False,
+            }
+        )
+
+    def _citizen_sla_paused_hours_until(self, moment):
         """{inquiry: working hours waited since the pause started}."""
         result = {}
         for company, inquiries in self.grouped("company_id").items():
@@ -167,26 +183,32 @@ class CitizenInquiry(models.Model):
     # First response
     # ------------------------------------------------------------
 
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
+    def _citizen_check_first_response(self, message):
+        """A message to the citizen by staff answers them, even partly: a
+        comment of a public subtype, posted by an internal user as
+        themself."""
         if (
-            not self.date_first_response
-            and message.message_type == "comment"
+            message.message_type == "comment"
             and message.subtype_id
             and not message.subtype_id.internal
             and message.author_id == self.env.user.partner_id
             and self.env.user._is_internal()
         ):
-            # A message to the citizen by staff answers them, even partly.
-            self.date_first_response = message.date or fields.Datetime.now()
-        return message
+            self._citizen_mark_first_response(message.date)
+
+    def _citizen_mark_first_response(self, moment=None):
+        """The one writer of the first response: the first answer counts."""
+        unanswered = self.filtered(lambda inquiry: not inquiry.date_first_response)
+        if unanswered:
+            # one write for the batch, not one per inquiry
+            unanswered.date_first_response = moment or fields.Datetime.now()
 
     # ------------------------------------------------------------
     # Scheduled: status and escalation
     # ------------------------------------------------------------
 
     @api.model
-    def _get_sla_due_domain(self, now=None):
+    def _citizen_sla_due_domain(self, now=None):
         """Open inquiries whose SLA status may have moved on since it was stored."""
         now = now or fields.Datetime.now()
         first_response_due = Domain("date_first_response", "=", False) & (
@@ -206,7 +228,7 @@ class CitizenInquiry(models.Model):
     @api.model
     def _cron_sla(self):
         """Bring SLA statuses up to date and escalate new breaches."""
-        due = self.search(self._get_sla_due_domain())
+        due = self.search(self._citizen_sla_due_domain())
         if due:
             fnames = [
                 "sla_status",
@@ -216,10 +238,10 @@ class CitizenInquiry(models.Model):
             for fname in fnames:
                 self.env.add_to_compute(self._fields[fname], due)
             due._recompute_recordset(fnames)
-        self._sla_escalate()
+        self._citizen_sla_escalate()
 
     @api.model
-    def _sla_escalate(self):
+    def _citizen_sla_escalate(self):
         """One activity for the queue's supervisor per breach.
 
         An inquiry that is no longer breached (its deadline moved with a pause,

@@ -364,7 +364,7 @@ class CitizenMailDeadLetter(models.Model):
         for inquiries, no alias of ours among the recipients): the queue an
         inquiry without one gets, the front line. Its members may read it."""
         # sudo: the gateway's user need not see queues; only the id is kept
-        return self.env[INQUIRY_MODEL].sudo()._get_default_queue(company)
+        return self.env[INQUIRY_MODEL].sudo()._citizen_default_queue(company)
 
     @api.model
     def _citizen_gateway_models(self):

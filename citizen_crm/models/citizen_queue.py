@@ -95,7 +95,7 @@ class CitizenQueue(models.Model):
             unassigned[queue] = count - assigned
         overdue = dict(
             Inquiry._read_group(
-                base & Inquiry._get_overdue_domain(), ["queue_id"], ["__count"]
+                base & Inquiry._citizen_overdue_domain(), ["queue_id"], ["__count"]
             )
         )
         for queue in self:

@@ -93,7 +93,7 @@ class TestInquiryAccess(CitizenCrmCase):
                 }
             )
         # Forwarded to health, it is out of the front desk's sight.
-        confidential._forward(self.queue_health_a)
+        confidential._citizen_forward(self.queue_health_a)
         self.assertCannotRead(confidential)
         self.assertNotIn(confidential, self.env["citizen.inquiry"].search([]))
         self.assertIn(

@@ -74,7 +74,9 @@ class TestAssignment(CitizenDeadlineCommon):
         self.assertLessEqual(max(loads) - min(loads), 1, loads)
         self.assertEqual(sum(loads), 507)
         # The second caseworker clears a hundred; new work goes to them first.
-        created.filtered(lambda i: i.user_id == second)[:100]._close("first_contact")
+        created.filtered(lambda i: i.user_id == second)[:100]._citizen_close(
+            "first_contact"
+        )
         self._create_many(self.building, 500)
         loads = self._open_loads(self.caseworkers)
         self.assertLessEqual(max(loads) - min(loads), 1, loads)
@@ -183,8 +185,8 @@ class TestAssignment(CitizenDeadlineCommon):
         inquiry = self._inquiry()
         self.assertEqual(inquiry.queue_id, self.servicetorg)
         self.assertFalse(inquiry.user_id)
-        inquiry.with_user(self.frontdesk)._forward(self.building)
+        inquiry.with_user(self.frontdesk)._citizen_forward(self.building)
         self.assertIn(inquiry.user_id, self.caseworkers)
         chosen = self._inquiry()
-        chosen._forward(self.building, user=self.caseworkers[1])
+        chosen._citizen_forward(self.building, user=self.caseworkers[1])
         self.assertEqual(chosen.user_id, self.caseworkers[1])

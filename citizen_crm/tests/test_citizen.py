@@ -251,7 +251,7 @@ class TestCitizenHistory(CitizenCrmCase):
         self.assertEqual(
             (ola.citizen_inquiry_count, ola.citizen_open_inquiry_count), (2, 2)
         )
-        self.inquiry_front._close("first_contact")
+        self.inquiry_front._citizen_close("first_contact")
         ola.invalidate_recordset()
         self.assertEqual(
             (ola.citizen_inquiry_count, ola.citizen_open_inquiry_count), (2, 1)

@@ -77,8 +77,8 @@ class TestShippedData(TransactionCase):
         # A fresh inquiry starts in the first open stage, and a closing
         # stage exists for the close flow.
         Inquiry = self.env["citizen.inquiry"]
-        self.assertEqual(Inquiry._get_first_stage(), new)
-        self.assertEqual(Inquiry._get_first_stage(closed=True), closed)
+        self.assertEqual(Inquiry._citizen_first_stage(), new)
+        self.assertEqual(Inquiry._citizen_first_stage(closed=True), closed)
 
     def test_default_queue(self):
         queue = self.env.ref("citizen_crm.citizen_queue_servicetorg")

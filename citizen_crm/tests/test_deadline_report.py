@@ -23,7 +23,7 @@ class TestDeadlineReport(CitizenDeadlineCommon):
                     "date_first_response": oslo(2026, 3, 2, 10, 0),
                 }
             )
-            cls.on_time._close("first_contact")
+            cls.on_time._citizen_close("first_contact")
         with freeze_time(oslo(2026, 3, 2, 13, 0)):
             cls.late = Inquiry.create(
                 {

@@ -262,7 +262,7 @@ class TestInquiryNumber(CitizenCrmCase):
 
 @tagged("post_install", "-at_install")
 class TestInquiryForward(CitizenCrmCase):
-    def _forward(self, inquiries, queue, user=None, note=None):
+    def _forward_by_wizard(self, inquiries, queue, user=None, note=None):
         form = Form(
             self.env["citizen.inquiry.forward"].with_context(
                 active_model="citizen.inquiry", active_ids=inquiries.ids
@@ -284,7 +284,7 @@ class TestInquiryForward(CitizenCrmCase):
         not by itself) to a department: the queue changes, its members are
         notified and follow it."""
         inquiry = self.inquiry_front.with_env(self.env)
-        result = self._forward(
+        result = self._forward_by_wizard(
             inquiry, self.queue_building_a, note="Gjelder garasje i Storgata 1."
         )
         self.assertEqual(result["type"], "ir.actions.act_window_close")
@@ -326,8 +326,10 @@ class TestInquiryForward(CitizenCrmCase):
     @users("tst_caseworker")
     def test_forward_to_caseworker_from_closed(self):
         inquiry = self.inquiry_building.with_env(self.env)
-        inquiry._close("referred")
-        self._forward(inquiry, self.queue_health_a, user=self.user_caseworker_other)
+        inquiry._citizen_close("referred")
+        self._forward_by_wizard(
+            inquiry, self.queue_health_a, user=self.user_caseworker_other
+        )
         inquiry = inquiry.with_user(self.user_caseworker_other)
         self.assertEqual(inquiry.queue_id, self.queue_health_a)
         self.assertEqual(inquiry.user_id, self.user_caseworker_other)
@@ -350,11 +352,11 @@ class TestInquiryForward(CitizenCrmCase):
         )
         inquiry = self.inquiry_health
         inquiry.stage_id = queue_stage
-        inquiry._forward(self.queue_building_a)
+        inquiry._citizen_forward(self.queue_building_a)
         self.assertEqual(inquiry.stage_id, self.stage_new)
         # A stage shared by every queue is kept.
         inquiry.stage_id = self.stage_in_progress
-        inquiry._forward(self.queue_health_a)
+        inquiry._citizen_forward(self.queue_health_a)
         self.assertEqual(inquiry.stage_id, self.stage_in_progress)
 
     def test_forward_wizard_clears_user_of_other_queue(self):
@@ -424,7 +426,7 @@ class TestInquiryClose(CitizenCrmCase):
             wizard.action_close()
         self.assertFalse(inquiry.is_closed)
         with self.assertRaisesRegex(UserError, "case"):
-            inquiry._close("case_opened")
+            inquiry._citizen_close("case_opened")
         self.assertFalse(inquiry.is_closed)
 
     def test_close_several_queues_at_once(self):
@@ -439,7 +441,7 @@ class TestInquiryClose(CitizenCrmCase):
         answered = datetime(2026, 1, 5, 8, 0)
         self.inquiry_front.date_first_response = answered
         with freeze_time("2026-01-09 10:00:00"):
-            self.inquiry_front._close("first_contact")
+            self.inquiry_front._citizen_close("first_contact")
         self.assertEqual(self.inquiry_front.date_first_response, answered)
         self.assertEqual(self.inquiry_front.date_closed, datetime(2026, 1, 9, 10))
 
@@ -472,7 +474,7 @@ class TestInquiryClose(CitizenCrmCase):
     @freeze_time("2026-05-01 10:00:00")
     def test_reopen(self):
         inquiry = self.inquiry_front.with_env(self.env)
-        inquiry._close("referred", "Henvist til NAV")
+        inquiry._citizen_close("referred", "Henvist til NAV")
         self.assertTrue(inquiry.date_closed)
         inquiry.action_reopen()
         self.assertEqual(inquiry.stage_id, self.stage_new)
@@ -513,7 +515,7 @@ class TestInquiryTracking(CitizenCrmCase):
         # The assigned caseworker follows the inquiry.
         self.assertIn(self.user_caseworker.partner_id, inquiry.message_partner_ids)
 
-        inquiry._close("rejected")
+        inquiry._citizen_close("rejected")
         tracked = self._tracked(inquiry)
         self.assertEqual(tracked["resolution"], ("", "Rejected"))
         closing = inquiry.message_ids.filtered(
@@ -554,7 +556,7 @@ class TestInquiryTracking(CitizenCrmCase):
             self.assertTrue(inquiry.is_overdue)
             overdue = self.env["citizen.inquiry"].search([("is_overdue", "=", True)])
             self.assertIn(inquiry, overdue)
-            inquiry._close("first_contact")
+            inquiry._citizen_close("first_contact")
             inquiry.invalidate_recordset(["is_overdue"])
             self.assertFalse(inquiry.is_overdue)
             not_overdue = self.env["citizen.inquiry"].search(

@@ -86,7 +86,7 @@ class TestLegalDeadlines(CitizenDeadlineCommon):
         with freeze_time(oslo(2026, 4, 13, 15)):
             self.env["citizen.inquiry"]._cron_legal_deadlines()
             self.assertEqual(late.legal_deadline_state, "pending")
-            in_time._close("first_contact")
+            in_time._citizen_close("first_contact")
             self.assertEqual(in_time.legal_deadline_state, "met")
         with freeze_time(oslo(2026, 4, 14, 8)):
             self.env["citizen.inquiry"]._cron_legal_deadlines()
@@ -96,7 +96,7 @@ class TestLegalDeadlines(CitizenDeadlineCommon):
             )
             self.assertEqual(refused, late)
             # Answering afterwards does not undo the refusal.
-            late._close("first_contact")
+            late._citizen_close("first_contact")
             self.assertEqual(late.legal_deadline_state, "refused")
 
     def test_general_inquiry_overdue_without_preliminary_answer(self):

@@ -146,7 +146,7 @@ class TestMailSenderAuthentication(CitizenMailCase):
             with_results(self.build_mail(subject="Søppeltømming"), DMARC_PASS)
         )
         self.assertEqual(inquiry.partner_id, self.citizen)
-        inquiry._close("first_contact")
+        inquiry._citizen_close("first_contact")
         self.flush_tracking()
         return inquiry
 
@@ -216,7 +216,7 @@ class TestMailSenderAuthentication(CitizenMailCase):
             with_results(self.build_mail(email_from=PROTECTED_EMAIL), DMARC_PASS)
         )
         self.assertEqual(genuine.partner_id, self.protected)
-        genuine._close("first_contact")
+        genuine._citizen_close("first_contact")
         self.flush_tracking()
         original = self._incoming(genuine)
         messages = genuine.message_ids

@@ -545,7 +545,7 @@ class TestMailDeadLetterAttack(CitizenMailCase):
         )
         self.assertFalse(self.process(nested, model="citizen.inquiry"))
         letter = self.env["citizen.mail.dead.letter"].search([], limit=1)
-        front_line = self.env["citizen.inquiry"]._get_default_queue(self.company)
+        front_line = self.env["citizen.inquiry"]._citizen_default_queue(self.company)
         self.assertEqual(front_line.queue_type, "front_line")
         self.assertEqual(letter.queue_id, front_line)
         DeadLetter = self.env["citizen.mail.dead.letter"].with_user(

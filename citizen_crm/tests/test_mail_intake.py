@@ -230,7 +230,7 @@ class TestMailReplies(CitizenMailCase):
     def test_reply_reopens_closed_inquiry_and_notifies_assignee(self):
         inquiry, ack = self._new_inquiry()
         inquiry.user_id = self.user_caseworker
-        inquiry._close("first_contact")
+        inquiry._citizen_close("first_contact")
         self.assertTrue(inquiry.is_closed)
         reply = self.build_mail(
             subject=f"Re: {ack.subject}", headers={"In-Reply-To": ack.message_id}
@@ -252,7 +252,7 @@ class TestMailReplies(CitizenMailCase):
 
     def test_auto_reply_does_not_reopen(self):
         inquiry, ack = self._new_inquiry()
-        inquiry._close("first_contact")
+        inquiry._citizen_close("first_contact")
         reply = self.build_mail(
             subject=f"Fraværsmelding: {ack.subject}",
             headers={"In-Reply-To": ack.message_id, "Auto-Submitted": "auto-replied"},

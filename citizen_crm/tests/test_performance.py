@@ -117,7 +117,7 @@ class TestPerformance(TransactionCase):
                 for index in range(30)
             ]
         )
-        cls.inquiries[:10]._close("first_contact")
+        cls.inquiries[:10]._citizen_close("first_contact")
 
     @staticmethod
     def _synthetic_id(birthdate):

@@ -52,7 +52,7 @@ class TestCitizenPortal(CitizenPortalCase):
         self.assertNotIn(self.inquiry1.name, response.text)
 
     def test_list_filters_and_sorting(self):
-        self.inquiry1._close("first_contact")
+        self.inquiry1._citizen_close("first_contact")
         self.authenticate("portal1", "portal1")
         html = self.url_open("/my/inquiries?filterby=open").text
         self.assertNotIn(self.inquiry1.number, html)

@@ -130,7 +130,7 @@ class TestConfidentialFollowers(PrivacyCase, MailCase):
         )
         self.health.member_ids = [Command.link(colleague.id)]
         inquiry = self._inquiry(screening_basis_id=self.basis.id)
-        inquiry.with_user(self.frontdesk)._forward(self.health)
+        inquiry.with_user(self.frontdesk)._citizen_forward(self.health)
         self.assertIn(colleague.partner_id, inquiry.message_partner_ids)
         self.health.with_user(self.supervisor).member_ids = [
             Command.unlink(colleague.id)

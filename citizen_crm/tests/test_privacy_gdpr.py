@@ -51,7 +51,7 @@ class TestGdpr(PrivacyCase):
             subtype_xmlid="mail.mt_comment",
             attachments=[("letter.txt", b"Hemmeligveien 7, 9911 Skjulestad")],
         )
-        inquiry._close("first_contact")
+        inquiry._citizen_close("first_contact")
         return inquiry
 
     # ------------------------------------------------------------

@@ -177,7 +177,7 @@ class TestSlaDeadlines(CitizenDeadlineCommon):
             service_id=self.service_other.id, date_received=oslo(2026, 3, 2, 8, 0)
         )
         self.assertFalse(inquiry.date_deadline)
-        inquiry._forward(self.building)
+        inquiry._citizen_forward(self.building)
         self.assertEqual(inquiry.date_deadline, oslo(2026, 3, 6, 16, 0))
 
 
@@ -284,7 +284,7 @@ class TestSlaStatus(CitizenDeadlineCommon):
             self.assertEqual(inquiry.sla_status, "breached")
             self.assertTrue(inquiry.date_sla_escalated)
             # The department that takes it over has a longer target.
-            inquiry._forward(slow)
+            inquiry._citizen_forward(slow)
             self.assertEqual(inquiry.sla_status, "on_track")
             self.env["citizen.inquiry"]._cron_sla()
             self.assertFalse(inquiry.date_sla_escalated)
@@ -299,7 +299,7 @@ class TestSlaStatus(CitizenDeadlineCommon):
         received = oslo(2026, 3, 2, 8, 0)
         with freeze_time(oslo(2026, 3, 2, 10, 0)):
             inquiry = self._permit(received)
-            inquiry._close("first_contact")
+            inquiry._citizen_close("first_contact")
         self.assertEqual(inquiry.date_first_response, oslo(2026, 3, 2, 10, 0))
         with freeze_time(oslo(2026, 4, 1, 10, 0)):
             self.env["citizen.inquiry"]._cron_sla()

@@ -236,9 +236,9 @@ class TestInquiryAnalysis(CitizenCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.inquiry_front._close("first_contact")
-        cls.inquiry_health._close("first_contact")
-        cls.inquiry_health_assigned._close("referred")
+        cls.inquiry_front._citizen_close("first_contact")
+        cls.inquiry_health._citizen_close("first_contact")
+        cls.inquiry_health_assigned._citizen_close("referred")
         january = datetime(2026, 1, 15, 10, 0)
         february = datetime(2026, 2, 10, 10, 0)
         (cls.inquiry_front | cls.inquiry_building).date_received = january

@@ -21,5 +21,5 @@ class CitizenInquiryClose(models.TransientModel):
         self.ensure_one()
         if self.case_id:
             self.inquiry_ids.write({"case_id": self.case_id.id})
-        self.inquiry_ids._close(self.resolution, self.note)
+        self.inquiry_ids._citizen_close(self.resolution, self.note)
         return {"type": "ir.actions.act_window_close"}

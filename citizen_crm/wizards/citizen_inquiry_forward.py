@@ -37,5 +37,5 @@ class CitizenInquiryForward(models.TransientModel):
 
     def action_forward(self):
         self.ensure_one()
-        self.inquiry_ids._forward(self.queue_id, self.user_id, self.note)
+        self.inquiry_ids._citizen_forward(self.queue_id, self.user_id, self.note)
         return {"type": "ir.actions.act_window_close"}

@@ -71,7 +71,7 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
                     "by letter."
                 )
             )
-        inquiry._record_preliminary_answer(self.reason, self.date_expected)
+        inquiry._citizen_record_preliminary_answer(self.reason, self.date_expected)
         template = self.env.ref(
             f"citizen_crm.mail_template_preliminary_answer_{self.language}"
         )
