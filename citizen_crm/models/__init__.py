@@ -21,8 +21,6 @@ from . import resource_calendar
 from . import res_company_deadlines
 from . import res_users
 from . import res_partner
-from . import res_config_settings
-from . import res_config_settings_deadlines
 from . import citizen_inquiry_portal
 from . import citizen_web_submission_log
 from . import citizen_audit_log
@@ -43,5 +41,4 @@ from . import mail_thread_gateway
 from . import citizen_inquiry_mail
 from . import citizen_inquiry_counter
 from . import citizen_mail_dead_letter
-from . import res_config_settings_mail
-from . import res_config_settings_privacy
+from . import res_config_settings
