@@ -1,4 +1,5 @@
 from . import national_id
+from . import citizen_config
 from . import citizen_registry_cache
 from . import citizen_channel
 from . import citizen_los_theme

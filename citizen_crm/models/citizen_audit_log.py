@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
-from odoo.tools import SQL, str2bool
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -173,10 +173,9 @@ class CitizenAuditLog(models.Model):
         way. Every lookup by number asks: the answer is cached in the
         registry's "stable" cache, which any change to a system parameter
         clears."""
-        # sudo: staff may not read system parameters; only this switch is
-        # read.
-        value = self.env["ir.config_parameter"].sudo().get_param(LOG_IDENTITY_SEARCHES)
-        return str2bool(value or "0", False)
+        return self.env["citizen.config"]._citizen_param(
+            LOG_IDENTITY_SEARCHES, False, kind=bool
+        )
 
     @api.model
     def _identity_search_condition(self, alias, numbers):

@@ -123,43 +123,33 @@ class CitizenMailDeadLetter(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _get_scaled_param(self, key, default, unit):
-        """A size setting of the mail gateway in ``unit``s (MB, KB), as a
-        whole number of bytes or characters; the default when unreadable."""
-        # sudo: reading a technical setting of the mail gateway
-        value = self.env["ir.config_parameter"].sudo().get_param(key, default)
-        try:
-            return int(float(value) * unit)
-        except (TypeError, ValueError):
-            return int(default * unit)
-
-    @api.model
     def _get_max_size(self):
         """Size cap in bytes (0: no cap)."""
-        return self._get_scaled_param(
-            "citizen_crm.mail_max_size_mb", DEFAULT_MAX_SIZE_MB, 1048576
+        max_mb = self.env["citizen.config"]._citizen_param(
+            "citizen_crm.mail_max_size_mb", DEFAULT_MAX_SIZE_MB, kind=float, minimum=0
         )
+        return int(max_mb * 1048576)
 
     @api.model
     def _get_time_budget(self):
         """Time budget in seconds (0: none)."""
-        # sudo: reading a technical setting of the mail gateway
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("citizen_crm.mail_parse_timeout_s", DEFAULT_TIME_BUDGET_S)
+        return self.env["citizen.config"]._citizen_param(
+            "citizen_crm.mail_parse_timeout_s",
+            DEFAULT_TIME_BUDGET_S,
+            kind=float,
+            minimum=0.0,
         )
-        try:
-            return max(float(value), 0.0)
-        except (TypeError, ValueError):
-            return DEFAULT_TIME_BUDGET_S
 
     @api.model
     def _get_max_header_size(self):
         """Size cap in characters of the headers of one name (0: no cap)."""
-        return self._get_scaled_param(
-            "citizen_crm.mail_max_header_kb", DEFAULT_MAX_HEADER_KB, 1024
+        max_kb = self.env["citizen.config"]._citizen_param(
+            "citizen_crm.mail_max_header_kb",
+            DEFAULT_MAX_HEADER_KB,
+            kind=float,
+            minimum=0,
         )
+        return int(max_kb * 1024)
 
     # ------------------------------------------------------------
     # Capture

@@ -1,13 +1,10 @@
 import hashlib
 import hmac
-import logging
 import zlib
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-
-_logger = logging.getLogger(__name__)
 
 DEFAULT_RATE_LIMIT = 5
 DEFAULT_RATE_WINDOW_MINUTES = 10
@@ -51,28 +48,14 @@ class CitizenWebSubmissionLog(models.Model):
     def _get_rate_limit(self):
         """(maximum submissions, window in minutes) from the system parameters
         citizen_crm.web_rate_limit and citizen_crm.web_rate_limit_minutes."""
-        params = self.env["ir.config_parameter"].sudo()
-        limit = self._int_param(
-            params, "citizen_crm.web_rate_limit", DEFAULT_RATE_LIMIT
+        Config = self.env["citizen.config"]
+        limit = Config._citizen_param(
+            "citizen_crm.web_rate_limit", DEFAULT_RATE_LIMIT, minimum=0
         )
-        minutes = self._int_param(
-            params, "citizen_crm.web_rate_limit_minutes", DEFAULT_RATE_WINDOW_MINUTES
+        minutes = Config._citizen_param(
+            "citizen_crm.web_rate_limit_minutes", DEFAULT_RATE_WINDOW_MINUTES, minimum=0
         )
         return limit, minutes
-
-    @api.model
-    def _int_param(self, params, key, default):
-        value = params.get_param(key, default)
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            _logger.warning(
-                "System parameter %s=%r is not a whole number; using %s.",
-                key,
-                value,
-                default,
-            )
-            return default
 
     @api.model
     def _is_rate_limited(self, address):

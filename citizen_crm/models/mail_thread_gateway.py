@@ -578,23 +578,20 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _citizen_sender_policy(self):
-        # sudo: technical setting of the mail gateway
-        policy = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(SENDER_POLICY_PARAM, DEFAULT_SENDER_POLICY)
+        return self.env["citizen.config"]._citizen_param(
+            SENDER_POLICY_PARAM,
+            DEFAULT_SENDER_POLICY,
+            kind=str,
+            choices=SENDER_POLICIES,
         )
-        return policy if policy in SENDER_POLICIES else DEFAULT_SENDER_POLICY
 
     @api.model
     def _citizen_auth_servers(self):
         """The authserv-ids of our own mail servers; empty: the topmost
         Authentication-Results header's (see mail_authentication)."""
-        # sudo: technical setting of the mail gateway
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param(AUTH_SERVERS_PARAM) or ""
+        return self.env["citizen.config"]._citizen_param(
+            AUTH_SERVERS_PARAM, [], kind=list
         )
-        return [server.strip() for server in value.split(",") if server.strip()]
 
     @api.model
     def _citizen_sender_check(self, message, message_dict, routes):
