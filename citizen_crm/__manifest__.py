@@ -23,7 +23,6 @@
         "data/mail_message_subtype_data.xml",
         "data/mail_template_preliminary_answer_data.xml",
         "data/ir_cron_data.xml",
-        "data/ir_config_parameter_data.xml",
         "data/citizen_screening_basis_data.xml",
         "data/ir_cron_privacy_data.xml",
         "report/citizen_gdpr_access_report.xml",
