@@ -10,12 +10,14 @@
     "website": "https://github.com/citizen-crm/citizen_crm",
     "depends": ["mail", "phone_validation", "portal", "resource"],
     "data": [
+        # Security first: groups, then access rights and record rules.
         "security/citizen_crm_groups.xml",
         "security/ir.model.access.csv",
         "security/citizen_inquiry_security.xml",
         "security/citizen_crm_security.xml",
         "security/citizen_mail_dead_letter_security.xml",
         "security/citizen_privacy_security.xml",
+        # Data
         "data/citizen_channel_data.xml",
         "data/citizen_inquiry_stage_data.xml",
         "data/citizen_los_theme_data.xml",
@@ -25,9 +27,19 @@
         "data/ir_cron_data.xml",
         "data/citizen_screening_basis_data.xml",
         "data/ir_cron_privacy_data.xml",
+        "data/mail_template_data.xml",
+        # Reports (PDF reports and the deadline report's views)
         "report/citizen_gdpr_access_report.xml",
         "report/citizen_record_of_processing_report.xml",
-        "data/mail_template_data.xml",
+        "report/citizen_inquiry_deadline_report_views.xml",
+        # Wizards
+        "wizards/citizen_inquiry_close_views.xml",
+        "wizards/citizen_inquiry_forward_views.xml",
+        "wizards/citizen_inquiry_preliminary_answer_views.xml",
+        "wizards/citizen_inquiry_gdpr_extension_views.xml",
+        "wizards/citizen_retention_preview_views.xml",
+        # Views, a view extended or opened by another before it; the settings
+        # last, their buttons open actions of the other views.
         "views/citizen_inquiry_views.xml",
         "views/citizen_inquiry_counter_views.xml",
         "views/citizen_inquiry_mail_views.xml",
@@ -39,20 +51,10 @@
         "views/citizen_los_theme_views.xml",
         "views/citizen_case_views.xml",
         "views/res_partner_views.xml",
-        "wizards/citizen_inquiry_close_views.xml",
-        "wizards/citizen_inquiry_forward_views.xml",
         "views/citizen_routing_rule_views.xml",
         "views/citizen_inquiry_tag_views.xml",
         "views/citizen_inquiry_deadline_views.xml",
         "views/citizen_queue_assignment_views.xml",
-        "views/res_config_settings_views.xml",
-        "wizards/citizen_inquiry_preliminary_answer_views.xml",
-        "wizards/citizen_inquiry_gdpr_extension_views.xml",
-        "report/citizen_inquiry_deadline_report_views.xml",
-        "views/citizen_crm_menus.xml",
-        "views/citizen_routing_menus.xml",
-        "views/citizen_inquiry_templates.xml",
-        "views/citizen_inquiry_portal_templates.xml",
         "views/citizen_audit_log_views.xml",
         "views/citizen_protected_contact_views.xml",
         "views/citizen_gdpr_request_views.xml",
@@ -60,8 +62,14 @@
         "views/citizen_inquiry_privacy_views.xml",
         "views/citizen_service_privacy_views.xml",
         "views/res_partner_privacy_views.xml",
-        "wizards/citizen_retention_preview_views.xml",
+        "views/res_config_settings_views.xml",
+        # Menus, after the actions they open
+        "views/citizen_crm_menus.xml",
+        "views/citizen_routing_menus.xml",
         "views/citizen_privacy_menus.xml",
+        # Website and portal templates
+        "views/citizen_inquiry_templates.xml",
+        "views/citizen_inquiry_portal_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
