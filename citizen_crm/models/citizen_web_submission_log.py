@@ -38,14 +38,14 @@ class CitizenWebSubmissionLog(models.Model):
     _address_date_idx = models.Index("(address_hash, create_date)")
 
     @api.model
-    def _hash_address(self, address):
+    def _citizen_hash_address(self, address):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         return hmac.new(
             secret.encode(), (address or "").encode(), hashlib.sha256
         ).hexdigest()
 
     @api.model
-    def _get_rate_limit(self):
+    def _citizen_rate_limit(self):
         """(maximum submissions, window in minutes) from the system parameters
         citizen_crm.web_rate_limit and citizen_crm.web_rate_limit_minutes."""
         Config = self.env["citizen.config"]
@@ -58,19 +58,19 @@ class CitizenWebSubmissionLog(models.Model):
         return limit, minutes
 
     @api.model
-    def _is_rate_limited(self, address):
+    def _citizen_is_rate_limited(self, address):
         """Whether ``address`` already sent the maximum number of submissions
         within the window. A limit of 0 disables the check.
 
         The check and the log row written later in the same transaction
-        (_log_submission) are atomic: the address is locked until this
+        (_citizen_log_submission) are atomic: the address is locked until this
         transaction ends, so a concurrent submission from it waits here, then
         counts this one."""
-        limit, minutes = self._get_rate_limit()
+        limit, minutes = self._citizen_rate_limit()
         if not limit:
             return False
-        address_hash = self._hash_address(address)
-        self._lock_address(address_hash)
+        address_hash = self._citizen_hash_address(address)
+        self._citizen_lock_address(address_hash)
         since = fields.Datetime.now() - timedelta(minutes=minutes)
         # The request's transaction sees the database as it was when it began
         # (repeatable read), so it would miss a submission committed while it
@@ -83,28 +83,28 @@ class CitizenWebSubmissionLog(models.Model):
         return count >= limit
 
     @api.model
-    def _lock_address(self, address_hash):
+    def _citizen_lock_address(self, address_hash):
         """Hold a transaction-level lock on one (hashed) address."""
         self.env.cr.execute(
             SQL(
                 "SELECT pg_advisory_xact_lock(%s, %s)",
-                *self._get_lock_keys(address_hash),
+                *self._citizen_lock_keys(address_hash),
             )
         )
 
     @api.model
-    def _get_lock_keys(self, address_hash):
+    def _citizen_lock_keys(self, address_hash):
         """The two 32-bit keys of the address's advisory lock: this model's
         namespace, then the address hash."""
         return LOCK_NAMESPACE, _to_int4(int(address_hash[:8], 16))
 
     @api.model
-    def _log_submission(self, address):
-        return self.create({"address_hash": self._hash_address(address)})
+    def _citizen_log_submission(self, address):
+        return self.create({"address_hash": self._citizen_hash_address(address)})
 
     @api.autovacuum
     def _gc_submission_log(self):
-        _limit, minutes = self._get_rate_limit()
+        _limit, minutes = self._citizen_rate_limit()
         retention = max(minutes, MIN_RETENTION_MINUTES)
         cutoff = fields.Datetime.now() - timedelta(minutes=retention)
         self.search([("create_date", "<", cutoff)]).unlink()

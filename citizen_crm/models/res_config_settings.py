@@ -110,9 +110,9 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         Audit = self.env["citizen.audit.log"]
-        before = Audit._identity_searches_logged()
+        before = Audit._citizen_identity_searches_logged()
         super().set_values()
-        after = Audit._identity_searches_logged()
+        after = Audit._citizen_identity_searches_logged()
         if after != before:
             # Who switched the logging of searches on or off is itself audited.
             Audit._log(

@@ -127,25 +127,25 @@ class TestCitizenConfig(TransactionCase):
             (
                 "citizen_crm.mail_max_size_mb",
                 "-1",
-                lambda: self.env["citizen.mail.dead.letter"]._get_max_size(),
+                lambda: self.env["citizen.mail.dead.letter"]._citizen_max_size(),
                 0,
             ),
             (
                 "citizen_crm.mail_parse_timeout_s",
                 "soon",
-                lambda: self.env["citizen.mail.dead.letter"]._get_time_budget(),
+                lambda: self.env["citizen.mail.dead.letter"]._citizen_time_budget(),
                 60.0,
             ),
             (
                 "citizen_crm.mail_max_header_kb",
                 "big",
-                lambda: self.env["citizen.mail.dead.letter"]._get_max_header_size(),
+                lambda: self.env["citizen.mail.dead.letter"]._citizen_max_header_size(),
                 32 * 1024,
             ),
             (
                 "citizen_crm.web_rate_limit",
                 "five",
-                lambda: self.env["citizen.web.submission.log"]._get_rate_limit(),
+                lambda: self.env["citizen.web.submission.log"]._citizen_rate_limit(),
                 (5, 10),
             ),
             (
@@ -157,7 +157,9 @@ class TestCitizenConfig(TransactionCase):
             (
                 "citizen_crm.log_identity_searches",
                 "sometimes",
-                lambda: self.env["citizen.audit.log"]._identity_searches_logged(),
+                lambda: self.env[
+                    "citizen.audit.log"
+                ]._citizen_identity_searches_logged(),
                 False,
             ),
         ]
