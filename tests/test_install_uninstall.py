@@ -356,3 +356,34 @@ def test_update_drops_the_unused_indexes(odoo_setup, database_copy, version):
         )
         == "0"
     )
+
+
+CRON_ACTION_SQL = """
+SELECT c.ir_actions_server_id FROM ir_cron c
+  JOIN ir_model_data d ON d.model = 'ir.cron' AND d.res_id = c.id
+ WHERE d.module = 'citizen_crm' AND d.name = 'ir_cron_citizen_public_holidays'
+"""
+CRON_CODE_SQL = f"SELECT code FROM ir_act_server WHERE id = ({CRON_ACTION_SQL})"
+
+
+def test_update_renames_the_cron_method(odoo_setup, database_copy):
+    """19.0.1.3.0 renamed the public holidays cron's method; its record is
+    noupdate, so the migration renames the call in its code."""
+    db = database_copy
+    assert _state(db) == "installed"
+    _sql(
+        db,
+        "UPDATE ir_act_server SET code = "
+        "'model._citizen_cron_generate_public_holidays()' "
+        f"WHERE id = ({CRON_ACTION_SQL})",
+    )
+    assert _sql(db, CRON_CODE_SQL) == "model._citizen_cron_generate_public_holidays()"
+    _sql(
+        db,
+        "UPDATE ir_module_module SET latest_version = '19.0.1.2.0' "
+        "WHERE name = 'citizen_crm'",
+    )
+
+    _odoo(odoo_setup, db, "-u", "citizen_crm", "--stop-after-init")
+
+    assert _sql(db, CRON_CODE_SQL) == "model._cron_citizen_generate_public_holidays()"

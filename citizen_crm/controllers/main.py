@@ -140,12 +140,12 @@ class CitizenInquiryWebForm(http.Controller):
         submission_log = request.env["citizen.web.submission.log"].sudo()
         address = self._get_remote_address()
         values = self._get_posted_values(post)
-        if submission_log._is_rate_limited(address):
+        if submission_log._citizen_is_rate_limited(address):
             _logger.warning(
                 "Web inquiry refused: too many submissions from address %s.",
-                submission_log._hash_address(address)[:12],
+                submission_log._citizen_hash_address(address)[:12],
             )
-            _limit, minutes = submission_log._get_rate_limit()
+            _limit, minutes = submission_log._citizen_rate_limit()
             return request.render(
                 "citizen_crm.citizen_inquiry_web_rate_limited",
                 {"company": company, "values": values, "minutes": minutes},
@@ -155,9 +155,9 @@ class CitizenInquiryWebForm(http.Controller):
         if post.get(HONEYPOT_FIELD):
             _logger.warning(
                 "Web inquiry dropped: the hidden field was filled in (address %s).",
-                submission_log._hash_address(address)[:12],
+                submission_log._citizen_hash_address(address)[:12],
             )
-            submission_log._log_submission(address)
+            submission_log._citizen_log_submission(address)
             request.session.pop(THANKS_SESSION_KEY, None)
             return request.redirect("/citizen/inquiry/thanks")
 
@@ -192,7 +192,7 @@ class CitizenInquiryWebForm(http.Controller):
                 )
             }
             return self._render_web_form(company, values, errors)
-        submission_log._log_submission(address)
+        submission_log._citizen_log_submission(address)
         request.session[THANKS_SESSION_KEY] = inquiry.id
         return request.redirect("/citizen/inquiry/thanks")
 

@@ -1,4 +1,5 @@
 from . import national_id
+from . import citizen_config
 from . import citizen_registry_cache
 from . import citizen_channel
 from . import citizen_los_theme
@@ -27,8 +28,6 @@ from . import resource_calendar
 from . import res_company_deadlines
 from . import res_users
 from . import res_partner
-from . import res_config_settings
-from . import res_config_settings_deadlines
 from . import citizen_web_submission_log
 from . import citizen_audit_log
 from . import citizen_protected_contact
@@ -45,5 +44,4 @@ from . import mail_mail
 from . import mail_message
 from . import mail_thread_gateway
 from . import citizen_mail_dead_letter
-from . import res_config_settings_mail
-from . import res_config_settings_privacy
+from . import res_config_settings

@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
-from odoo.tools import SQL, str2bool
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class CitizenAuditLog(models.Model):
         )
 
     @api.model
-    def _remote_addr(self):
+    def _citizen_remote_addr(self):
         from odoo.http import request
 
         try:
@@ -88,7 +88,7 @@ class CitizenAuditLog(models.Model):
             "user_id": self.env.uid,
             "res_model": records._name,
             "field_names": ",".join(sorted(field_names)) if field_names else False,
-            "remote_addr": self._remote_addr(),
+            "remote_addr": self._citizen_remote_addr(),
             "description": description or False,
         }
         # Reading the citizen of the audited record must not fail on the
@@ -129,7 +129,7 @@ class CitizenAuditLog(models.Model):
     # one entry per partner found (as ``_log``), or one naming nobody when
     # the number is not held. A function, so that a search by identity number
     # runs as one statement, the lookup and its audit together (see
-    # ``_identity_search_condition``). ROWS 1 makes the planner start from its
+    # ``_citizen_identity_search_condition``). ROWS 1 makes the planner start from its
     # result and fetch the partners by id.
     _IDENTITY_SEARCH_FUNCTION = """
         CREATE OR REPLACE FUNCTION citizen_audit_identity_search(
@@ -165,7 +165,7 @@ class CitizenAuditLog(models.Model):
 
     @api.model
     @tools.ormcache(cache="stable")
-    def _identity_searches_logged(self):
+    def _citizen_identity_searches_logged(self):
         """Whether every search by a full identity number is logged (a
         setting, off by default). Without it, searching is not logged: the
         searcher typed the number and the result shows it masked. A privacy
@@ -173,16 +173,15 @@ class CitizenAuditLog(models.Model):
         way. Every lookup by number asks: the answer is cached in the
         registry's "stable" cache, which any change to a system parameter
         clears."""
-        # sudo: staff may not read system parameters; only this switch is
-        # read.
-        value = self.env["ir.config_parameter"].sudo().get_param(LOG_IDENTITY_SEARCHES)
-        return str2bool(value or "0", False)
+        return self.env["citizen.config"]._citizen_param(
+            LOG_IDENTITY_SEARCHES, False, kind=bool
+        )
 
     @api.model
-    def _identity_search_condition(self, alias, numbers):
+    def _citizen_identity_search_condition(self, alias, numbers):
         """SQL condition on the partner table ``alias``: the partners holding
         these exact identity numbers, the search logged by the statement that
-        runs it (when searches are logged, see ``_identity_searches_logged``).
+        runs it (when searches are logged, see ``_citizen_identity_searches_logged``).
         The front desk looks citizens up by number all day: the caller's
         search, its record rules and the audit entry take one round trip. A
         search that finds nobody is logged too."""
@@ -195,7 +194,7 @@ class CitizenAuditLog(models.Model):
             SQL.identifier(alias, "id"),
             list(numbers),
             self.env.uid,
-            self._remote_addr() or None,
+            self._citizen_remote_addr() or None,
             fields.Datetime.now(),
             "Searched by full identity number",
             to_flush=self.env["res.partner"]._fields["national_id"],

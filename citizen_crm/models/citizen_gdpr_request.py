@@ -85,18 +85,18 @@ class CitizenGdprRequest(models.Model):
             if request.state != "new":
                 raise UserError(self.env._("This request has already been processed."))
             if request.request_type == "access":
-                request._process_access()
+                request._citizen_process_access()
             else:
-                request._process_erasure()
+                request._citizen_process_erasure()
         return True
 
-    def _access_report_data(self):
+    def _citizen_access_report_data(self):
         self.ensure_one()
         return self.partner_id._citizen_gdpr_access_data()
 
-    def _process_access(self):
+    def _citizen_process_access(self):
         self.ensure_one()
-        data = self._access_report_data()
+        data = self._citizen_access_report_data()
         Attachment = self.env["ir.attachment"]
         today = fields.Date.to_string(fields.Date.today())
         stem = f"gdpr-access-{self.partner_id.id}-{today}"
@@ -140,7 +140,7 @@ class CitizenGdprRequest(models.Model):
             description="Access report produced (GDPR art. 15)",
         )
 
-    def _process_erasure(self):
+    def _citizen_process_erasure(self):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():

@@ -123,50 +123,40 @@ class CitizenMailDeadLetter(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _get_scaled_param(self, key, default, unit):
-        """A size setting of the mail gateway in ``unit``s (MB, KB), as a
-        whole number of bytes or characters; the default when unreadable."""
-        # sudo: reading a technical setting of the mail gateway
-        value = self.env["ir.config_parameter"].sudo().get_param(key, default)
-        try:
-            return int(float(value) * unit)
-        except (TypeError, ValueError):
-            return int(default * unit)
-
-    @api.model
-    def _get_max_size(self):
+    def _citizen_max_size(self):
         """Size cap in bytes (0: no cap)."""
-        return self._get_scaled_param(
-            "citizen_crm.mail_max_size_mb", DEFAULT_MAX_SIZE_MB, 1048576
+        max_mb = self.env["citizen.config"]._citizen_param(
+            "citizen_crm.mail_max_size_mb", DEFAULT_MAX_SIZE_MB, kind=float, minimum=0
         )
+        return int(max_mb * 1048576)
 
     @api.model
-    def _get_time_budget(self):
+    def _citizen_time_budget(self):
         """Time budget in seconds (0: none)."""
-        # sudo: reading a technical setting of the mail gateway
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("citizen_crm.mail_parse_timeout_s", DEFAULT_TIME_BUDGET_S)
+        return self.env["citizen.config"]._citizen_param(
+            "citizen_crm.mail_parse_timeout_s",
+            DEFAULT_TIME_BUDGET_S,
+            kind=float,
+            minimum=0.0,
         )
-        try:
-            return max(float(value), 0.0)
-        except (TypeError, ValueError):
-            return DEFAULT_TIME_BUDGET_S
 
     @api.model
-    def _get_max_header_size(self):
+    def _citizen_max_header_size(self):
         """Size cap in characters of the headers of one name (0: no cap)."""
-        return self._get_scaled_param(
-            "citizen_crm.mail_max_header_kb", DEFAULT_MAX_HEADER_KB, 1024
+        max_kb = self.env["citizen.config"]._citizen_param(
+            "citizen_crm.mail_max_header_kb",
+            DEFAULT_MAX_HEADER_KB,
+            kind=float,
+            minimum=0,
         )
+        return int(max_kb * 1024)
 
     # ------------------------------------------------------------
     # Capture
     # ------------------------------------------------------------
 
     @api.model
-    def _split_headers(self, raw):
+    def _citizen_split_headers(self, raw):
         """The header block of a raw message, and whether it ends within
         what is read of it. Both steps are linear: the pattern has no
         repetition to backtrack into."""
@@ -174,11 +164,11 @@ class CitizenMailDeadLetter(models.Model):
         return parts[0], len(parts) == 2 or len(raw) <= HEADER_READ_MAX
 
     @api.model
-    def _read_headers(self, raw, head=None):
+    def _citizen_read_headers(self, raw, head=None):
         """Headers only, with the lenient compat32 policy: they must be
         readable even when the message is not."""
         try:
-            head = self._split_headers(raw)[0] if head is None else head
+            head = self._citizen_split_headers(raw)[0] if head is None else head
             return email.message_from_bytes(head, policy=email.policy.compat32)
         except Exception:  # no header at all is a valid answer
             return email.message.Message()
@@ -189,8 +179,8 @@ class CitizenMailDeadLetter(models.Model):
         parser, or False: one header name over the cap (repeated headers
         count together, Odoo joins them), or a header block longer than
         what is read of it. ``headers`` and ``complete`` are what
-        ``_read_headers`` and ``_split_headers`` made of the message."""
-        limit = self._get_max_header_size()
+        ``_citizen_read_headers`` and ``_citizen_split_headers`` made of the message."""
+        limit = self._citizen_max_header_size()
         if not limit:
             return False
         if not complete:
@@ -211,7 +201,7 @@ class CitizenMailDeadLetter(models.Model):
         return False
 
     @api.model
-    def _decode_header(self, headers, name, size=250):
+    def _citizen_decode_header(self, headers, name, size=250):
         value = headers.get(name)
         if value is None:
             return False
@@ -267,7 +257,7 @@ class CitizenMailDeadLetter(models.Model):
         """Whether a raw message is meant for citizen_crm: None when it is not,
         else a dict with the company and queue it is for (may be empty).
         ``headers``: the message's, when the caller has read them already."""
-        headers = self._read_headers(raw) if headers is None else headers
+        headers = self._citizen_read_headers(raw) if headers is None else headers
         scope = {} if model == INQUIRY_MODEL else None
         addresses = {
             address.lower().strip(".")
@@ -306,9 +296,9 @@ class CitizenMailDeadLetter(models.Model):
         return scope
 
     @api.model
-    def _capture(self, raw, reason, error_message, scope, model=None):
+    def _citizen_capture(self, raw, reason, error_message, scope, model=None):
         """Keep the raw message; when retrying, update the retried letter."""
-        # Set by _retry, which runs the gateway as superuser; a context key a
+        # Set by _citizen_retry, which runs the gateway as superuser; a context key a
         # user passes in a call of their own must not aim at another letter.
         letter_id = self.env.su and self.env.context.get("citizen_dead_letter_id")
         # sudo: the gateway runs for everyone; dead letters are read through
@@ -326,8 +316,8 @@ class CitizenMailDeadLetter(models.Model):
                 }
             )
             return False
-        headers = self._read_headers(raw)
-        message_id = self._decode_header(headers, "Message-Id", size=500)
+        headers = self._citizen_read_headers(raw)
+        message_id = self._citizen_decode_header(headers, "Message-Id", size=500)
         if message_id and DeadLetter.search_count(
             [("message_id", "=", message_id), ("state", "=", "new")], limit=1
         ):
@@ -343,8 +333,8 @@ class CitizenMailDeadLetter(models.Model):
         queue = queue or self._citizen_front_line_queue(company)
         DeadLetter.create(
             {
-                "subject": self._decode_header(headers, "Subject"),
-                "email_from": self._decode_header(headers, "From"),
+                "subject": self._citizen_decode_header(headers, "Subject"),
+                "email_from": self._citizen_decode_header(headers, "From"),
                 "message_id": message_id,
                 "reason": reason,
                 "error_message": error_message,
@@ -394,7 +384,7 @@ class CitizenMailDeadLetter(models.Model):
         for letter in self:
             if letter.state != "new":
                 raise UserError(self.env._("Only unprocessed e-mails can be retried."))
-            if not letter._retry():
+            if not letter._citizen_retry():
                 failed |= letter
         if failed:
             message = self.env._(
@@ -415,7 +405,7 @@ class CitizenMailDeadLetter(models.Model):
             },
         }
 
-    def _retry(self):
+    def _citizen_retry(self):
         self.ensure_one()
         raw = base64.b64decode(self.with_context(bin_size=False).raw_message or b"")
         # A dead letter is citizen mail: a model no fetcher uses is not replayed

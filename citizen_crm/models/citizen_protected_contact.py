@@ -77,7 +77,7 @@ class CitizenProtectedContact(models.Model):
         return index
 
     @api.model
-    def _email_for(self, partners):
+    def _citizen_email_for(self, partners):
         """{partner id: e-mail} of the given protected partners (sudo callers only)."""
         contacts = self.search([("partner_id", "in", partners.ids)])
         return {

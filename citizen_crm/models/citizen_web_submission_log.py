@@ -1,13 +1,10 @@
 import hashlib
 import hmac
-import logging
 import zlib
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-
-_logger = logging.getLogger(__name__)
 
 DEFAULT_RATE_LIMIT = 5
 DEFAULT_RATE_WINDOW_MINUTES = 10
@@ -41,53 +38,39 @@ class CitizenWebSubmissionLog(models.Model):
     _address_date_idx = models.Index("(address_hash, create_date)")
 
     @api.model
-    def _hash_address(self, address):
+    def _citizen_hash_address(self, address):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         return hmac.new(
             secret.encode(), (address or "").encode(), hashlib.sha256
         ).hexdigest()
 
     @api.model
-    def _get_rate_limit(self):
+    def _citizen_rate_limit(self):
         """(maximum submissions, window in minutes) from the system parameters
         citizen_crm.web_rate_limit and citizen_crm.web_rate_limit_minutes."""
-        params = self.env["ir.config_parameter"].sudo()
-        limit = self._int_param(
-            params, "citizen_crm.web_rate_limit", DEFAULT_RATE_LIMIT
+        Config = self.env["citizen.config"]
+        limit = Config._citizen_param(
+            "citizen_crm.web_rate_limit", DEFAULT_RATE_LIMIT, minimum=0
         )
-        minutes = self._int_param(
-            params, "citizen_crm.web_rate_limit_minutes", DEFAULT_RATE_WINDOW_MINUTES
+        minutes = Config._citizen_param(
+            "citizen_crm.web_rate_limit_minutes", DEFAULT_RATE_WINDOW_MINUTES, minimum=0
         )
         return limit, minutes
 
     @api.model
-    def _int_param(self, params, key, default):
-        value = params.get_param(key, default)
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            _logger.warning(
-                "System parameter %s=%r is not a whole number; using %s.",
-                key,
-                value,
-                default,
-            )
-            return default
-
-    @api.model
-    def _is_rate_limited(self, address):
+    def _citizen_is_rate_limited(self, address):
         """Whether ``address`` already sent the maximum number of submissions
         within the window. A limit of 0 disables the check.
 
         The check and the log row written later in the same transaction
-        (_log_submission) are atomic: the address is locked until this
+        (_citizen_log_submission) are atomic: the address is locked until this
         transaction ends, so a concurrent submission from it waits here, then
         counts this one."""
-        limit, minutes = self._get_rate_limit()
+        limit, minutes = self._citizen_rate_limit()
         if not limit:
             return False
-        address_hash = self._hash_address(address)
-        self._lock_address(address_hash)
+        address_hash = self._citizen_hash_address(address)
+        self._citizen_lock_address(address_hash)
         since = fields.Datetime.now() - timedelta(minutes=minutes)
         # The request's transaction sees the database as it was when it began
         # (repeatable read), so it would miss a submission committed while it
@@ -100,28 +83,28 @@ class CitizenWebSubmissionLog(models.Model):
         return count >= limit
 
     @api.model
-    def _lock_address(self, address_hash):
+    def _citizen_lock_address(self, address_hash):
         """Hold a transaction-level lock on one (hashed) address."""
         self.env.cr.execute(
             SQL(
                 "SELECT pg_advisory_xact_lock(%s, %s)",
-                *self._get_lock_keys(address_hash),
+                *self._citizen_lock_keys(address_hash),
             )
         )
 
     @api.model
-    def _get_lock_keys(self, address_hash):
+    def _citizen_lock_keys(self, address_hash):
         """The two 32-bit keys of the address's advisory lock: this model's
         namespace, then the address hash."""
         return LOCK_NAMESPACE, _to_int4(int(address_hash[:8], 16))
 
     @api.model
-    def _log_submission(self, address):
-        return self.create({"address_hash": self._hash_address(address)})
+    def _citizen_log_submission(self, address):
+        return self.create({"address_hash": self._citizen_hash_address(address)})
 
     @api.autovacuum
     def _gc_submission_log(self):
-        _limit, minutes = self._get_rate_limit()
+        _limit, minutes = self._citizen_rate_limit()
         retention = max(minutes, MIN_RETENTION_MINUTES)
         cutoff = fields.Datetime.now() - timedelta(minutes=retention)
         self.search([("create_date", "<", cutoff)]).unlink()

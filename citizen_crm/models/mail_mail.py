@@ -60,7 +60,7 @@ class MailMail(models.Model):
         foreign = foreign_addresses(self.env, mail.email_from, mail.reply_to)
         allowed = mail.citizen_vault_release and not foreign
         addresses = (
-            self.env["citizen.protected.contact"].sudo()._email_for(restricted)
+            self.env["citizen.protected.contact"].sudo()._citizen_email_for(restricted)
             if allowed
             else {}
         )

@@ -272,8 +272,8 @@ class MailThread(models.AbstractModel):
         raw = self._citizen_raw_bytes(message)
         DeadLetter = self.env["citizen.mail.dead.letter"]
         # The headers are read once, for the scope and for the size check.
-        head, complete = DeadLetter._split_headers(raw)
-        headers = DeadLetter._read_headers(raw, head)
+        head, complete = DeadLetter._citizen_split_headers(raw)
+        headers = DeadLetter._citizen_read_headers(raw, head)
         scope = DeadLetter._citizen_scope(raw, model, headers=headers)
         header_error = DeadLetter._citizen_header_size_error(headers, complete)
         if scope is None:
@@ -300,17 +300,19 @@ class MailThread(models.AbstractModel):
             "strip_attachments": strip_attachments,
             "thread_id": thread_id,
         }
-        max_size = DeadLetter._get_max_size()
+        max_size = DeadLetter._citizen_max_size()
         if max_size and len(raw) > max_size:
             detail = self.env._(
                 "The message has %(size)s MB, over the limit of %(limit)s MB.",
                 size=round(len(raw) / 1048576, 1),
                 limit=round(max_size / 1048576, 1),
             )
-            return DeadLetter._capture(raw, "too_large", detail, scope, model)
+            return DeadLetter._citizen_capture(raw, "too_large", detail, scope, model)
         if header_error:
-            return DeadLetter._capture(raw, "too_large", header_error, scope, model)
-        budget = DeadLetter._get_time_budget()
+            return DeadLetter._citizen_capture(
+                raw, "too_large", header_error, scope, model
+            )
+        budget = DeadLetter._citizen_time_budget()
         try:
             return self._citizen_process_guarded(model, raw, kwargs, budget)
         except MailIntakeTimeout as error:
@@ -337,7 +339,7 @@ class MailThread(models.AbstractModel):
             exc_info=failure,
         )
         try:
-            return DeadLetter._capture(
+            return DeadLetter._citizen_capture(
                 raw, reason, f"{type(failure).__name__}: {failure}", scope, model
             )
         except Exception:
@@ -597,23 +599,20 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _citizen_sender_policy(self):
-        # sudo: technical setting of the mail gateway
-        policy = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(SENDER_POLICY_PARAM, DEFAULT_SENDER_POLICY)
+        return self.env["citizen.config"]._citizen_param(
+            SENDER_POLICY_PARAM,
+            DEFAULT_SENDER_POLICY,
+            kind=str,
+            choices=SENDER_POLICIES,
         )
-        return policy if policy in SENDER_POLICIES else DEFAULT_SENDER_POLICY
 
     @api.model
     def _citizen_auth_servers(self):
         """The authserv-ids of our own mail servers; empty: the topmost
         Authentication-Results header's (see mail_authentication)."""
-        # sudo: technical setting of the mail gateway
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param(AUTH_SERVERS_PARAM) or ""
+        return self.env["citizen.config"]._citizen_param(
+            AUTH_SERVERS_PARAM, [], kind=list
         )
-        return [server.strip() for server in value.split(",") if server.strip()]
 
     @api.model
     def _citizen_sender_check(self, message, message_dict, routes):

@@ -132,6 +132,6 @@ class ResCompany(models.Model):
         return created
 
     @api.model
-    def _citizen_cron_generate_public_holidays(self):
+    def _cron_citizen_generate_public_holidays(self):
         """Yearly: this year's and next year's holidays for every company."""
         self.search([])._citizen_generate_public_holidays()

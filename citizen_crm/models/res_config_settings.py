@@ -1,11 +1,145 @@
 from odoo import fields, models
 
+from .citizen_audit_log import LOG_IDENTITY_SEARCHES
+from .citizen_inquiry_mail import DEFAULT_ANSWER_DAYS
+from .citizen_mail_dead_letter import DEFAULT_MAX_SIZE_MB, DEFAULT_TIME_BUDGET_S
+from .mail_thread_gateway import (
+    AUTH_SERVERS_PARAM,
+    DEFAULT_SENDER_POLICY,
+    SENDER_POLICY_PARAM,
+)
+
 
 class ResConfigSettings(models.TransientModel):
+    """Settings > Citizen CRM: one block per section below, in the order of
+    the form (views/res_config_settings_views.xml)."""
+
     _inherit = "res.config.settings"
+
+    # ------------------------------------------------------------
+    # Inquiries
+    # ------------------------------------------------------------
 
     citizen_default_queue_id = fields.Many2one(
         related="company_id.citizen_default_queue_id",
         readonly=False,
         domain="[('company_id', '=', company_id)]",
     )
+
+    # ------------------------------------------------------------
+    # Routing and deadlines
+    # ------------------------------------------------------------
+
+    citizen_sla_risk_percent = fields.Integer(
+        related="company_id.citizen_sla_risk_percent", readonly=False
+    )
+    citizen_legal_reminder_days = fields.Integer(
+        related="company_id.citizen_legal_reminder_days", readonly=False
+    )
+    citizen_resource_calendar_id = fields.Many2one(
+        related="company_id.resource_calendar_id",
+        string="Working Hours",
+        readonly=False,
+    )
+
+    # ------------------------------------------------------------
+    # E-mail intake (system parameters, read by the mail gateway)
+    # ------------------------------------------------------------
+
+    citizen_mail_max_size_mb = fields.Integer(
+        string="Maximum e-mail size (MB)",
+        config_parameter="citizen_crm.mail_max_size_mb",
+        default=DEFAULT_MAX_SIZE_MB,
+        help="Larger e-mails are not processed but kept as unprocessed e-mails. "
+        "0: no limit.",
+    )
+    citizen_mail_parse_timeout_s = fields.Float(
+        string="E-mail processing time budget (s)",
+        config_parameter="citizen_crm.mail_parse_timeout_s",
+        default=DEFAULT_TIME_BUDGET_S,
+        help="An e-mail that takes longer to read and register is stopped and "
+        "kept as an unprocessed e-mail. 0: no budget.",
+    )
+    citizen_mail_answer_days = fields.Integer(
+        string="Expected answer time (days)",
+        config_parameter="citizen_crm.mail_answer_days",
+        default=DEFAULT_ANSWER_DAYS,
+        help="Answer date promised in the acknowledgement of an e-mail whose "
+        "service has no target resolution time.",
+    )
+    citizen_mail_sender_policy = fields.Selection(
+        [
+            ("off", "Off: trust the From address"),
+            ("protected", "Strict for protected citizens"),
+            ("all", "Strict for everyone"),
+        ],
+        string="Sender verification",
+        config_parameter=SENDER_POLICY_PARAM,
+        default=DEFAULT_SENDER_POLICY,
+        help="Whether the From address of an e-mail may link it to a citizen and "
+        "to their earlier inquiries. Strict: only when our mail server confirms "
+        "the sender (DMARC, or DKIM or SPF of the sender's domain, in the "
+        "Authentication-Results header); otherwise the e-mail becomes a new "
+        "inquiry without a citizen. A failed check counts under both strict "
+        "settings, a missing one only for protected citizens under the first.",
+    )
+    citizen_mail_auth_servers = fields.Char(
+        string="Trusted authentication servers",
+        config_parameter=AUTH_SERVERS_PARAM,
+        help="The authserv-ids our own mail servers write in Authentication-Results "
+        "headers, comma-separated (e.g. mx.kommune.no). Empty: the topmost header "
+        "is trusted, which is safe only if the server delivering to the fetched "
+        "mailbox adds one to every e-mail.",
+    )
+
+    # ------------------------------------------------------------
+    # Privacy
+    # ------------------------------------------------------------
+
+    citizen_log_identity_searches = fields.Boolean(
+        string="Log identity-number searches",
+        config_parameter=LOG_IDENTITY_SEARCHES,
+        help="Write every search by a full identity number to the audit trail, "
+        "with the user, the time and the address, also when it finds nobody. "
+        "Each search then also writes, which makes it about 1 ms slower.",
+    )
+
+    # ------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------
+
+    def set_values(self):
+        Audit = self.env["citizen.audit.log"]
+        before = Audit._citizen_identity_searches_logged()
+        super().set_values()
+        after = Audit._citizen_identity_searches_logged()
+        if after != before:
+            # Who switched the logging of searches on or off is itself audited.
+            Audit._log(
+                "change",
+                self,
+                field_names=["citizen_log_identity_searches"],
+                description=(
+                    "Logging of identity-number searches switched on"
+                    if after
+                    else "Logging of identity-number searches switched off"
+                ),
+            )
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_citizen_generate_public_holidays(self):
+        self.ensure_one()
+        created = self.company_id._citizen_generate_public_holidays()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s public holidays added.", count=len(created)
+                ),
+            },
+        }

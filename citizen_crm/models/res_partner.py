@@ -151,7 +151,7 @@ class ResPartner(models.Model):
             self._citizen_check_national_id_writer()
             # The full number is stored in a field only privacy officers read;
             # the front desk may register it, and it is validated here first.
-            partner.sudo().national_id = self._normalize_national_id(value)
+            partner.sudo().national_id = self._citizen_normalize_national_id(value)
         # Drop the typed number from the cache: what is read back (the saved
         # form) is the masked value.
         self.invalidate_recordset(["national_id_masked"])
@@ -198,10 +198,10 @@ class ResPartner(models.Model):
         identity-number searches are logged (a setting), the audit trail's
         function finds the holders and logs them inside that statement."""
         audit = self.env["citizen.audit.log"]
-        if audit._identity_searches_logged():
+        if audit._citizen_identity_searches_logged():
 
             def to_sql(model, alias, query):
-                return audit._identity_search_condition(alias, numbers)
+                return audit._citizen_identity_search_condition(alias, numbers)
 
         else:
             national_id = self._fields["national_id"]
@@ -217,17 +217,17 @@ class ResPartner(models.Model):
         return Domain.custom(to_sql=to_sql)
 
     @api.model
-    def _normalize_national_id(self, value):
+    def _citizen_normalize_national_id(self, value):
         if not value:
             return False
         try:
             return nid.parse(value).number
         except nid.NationalIdError as error:
             raise ValidationError(
-                self._national_id_error_message(error, value)
+                self._citizen_national_id_error_message(error, value)
             ) from None
 
-    def _national_id_error_message(self, error, value):
+    def _citizen_national_id_error_message(self, error, value):
         _ = self.env._
         messages = {
             "empty": _("The identity number is empty."),
@@ -269,7 +269,7 @@ class ResPartner(models.Model):
     def _check_national_id(self):
         for partner in self.sudo():
             if partner.national_id:
-                partner._normalize_national_id(partner.national_id)
+                partner._citizen_normalize_national_id(partner.national_id)
                 if partner.national_id != nid.compact(partner.national_id):
                     raise ValidationError(
                         self.env._("The identity number must be stored as 11 digits.")
@@ -279,21 +279,25 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("national_id"):
-                vals["national_id"] = self._normalize_national_id(vals["national_id"])
+                vals["national_id"] = self._citizen_normalize_national_id(
+                    vals["national_id"]
+                )
                 vals.setdefault("is_citizen", True)
             if vals.get("national_id_masked") and "*" not in vals["national_id_masked"]:
                 vals.setdefault("is_citizen", True)
-            self._drop_empty_birthdate(vals)
+            self._citizen_drop_empty_birthdate(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("national_id"):
-            vals["national_id"] = self._normalize_national_id(vals["national_id"])
-        self._drop_empty_birthdate(vals)
+            vals["national_id"] = self._citizen_normalize_national_id(
+                vals["national_id"]
+            )
+        self._citizen_drop_empty_birthdate(vals)
         return super().write(vals)
 
     @api.model
-    def _drop_empty_birthdate(self, vals):
+    def _citizen_drop_empty_birthdate(self, vals):
         """A form sends its empty birth date along with a new identity number:
         let the number fill it in."""
         masked = vals.get("national_id_masked")
@@ -342,11 +346,11 @@ class ResPartner(models.Model):
             digits = digits[2:]
         # Only ids leave the query, and the caller's search applies the
         # record rules to them.
-        self.env.cr.execute(self._phone_digits_query(digits))
+        self.env.cr.execute(self._citizen_phone_digits_query(digits))
         return Domain("id", "in", [row[0] for row in self.env.cr.fetchall()])
 
     @api.model
-    def _phone_digits_query(self, digits):
+    def _citizen_phone_digits_query(self, digits):
         """The partners whose phone holds these digits in a row. The phone is
         compared without the separators phone_validation strips ("+47 912 34
         567" is "+4791234567"): the same expression as its trigram index on

@@ -1,4 +1,5 @@
 from . import test_national_id
+from . import test_citizen_config
 from . import test_citizen
 from . import test_inquiry_flows
 from . import test_access

@@ -206,7 +206,7 @@ class TestCitizenIdentity(CitizenCrmCase):
         """The digits are looked up through phone_validation's trigram index
         on the phone, not by reading every partner: the query's expression
         must be the index's, or PostgreSQL cannot use it."""
-        query = self.env["res.partner"]._phone_digits_query("91234567")
+        query = self.env["res.partner"]._citizen_phone_digits_query("91234567")
         # On a few partners, PostgreSQL rather reads phone_validation's btree
         # index whole: out of the way until the test's rollback, so the plan
         # says whether the trigram index can answer the LIKE.

@@ -70,7 +70,7 @@ class TestPublicHolidays(CitizenDeadlineCommon):
 
     def test_cron_fills_current_and_next_year(self):
         with freeze_time("2029-01-10 10:00:00"):
-            self.env["res.company"]._citizen_cron_generate_public_holidays()
+            self.env["res.company"]._cron_citizen_generate_public_holidays()
         self.assertIn("2029-05-17", self._holidays(2029))
         self.assertIn("2030-04-22", self._holidays(2030))  # Easter Monday 2030
 

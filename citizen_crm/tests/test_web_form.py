@@ -297,16 +297,16 @@ class TestCitizenWebForm(CitizenPortalCase):
 
         # Another address is not limited.
         Log = self.env["citizen.web.submission.log"]
-        self.assertTrue(Log._is_rate_limited("127.0.0.1"))
-        self.assertFalse(Log._is_rate_limited("10.0.0.7"))
+        self.assertTrue(Log._citizen_is_rate_limited("127.0.0.1"))
+        self.assertFalse(Log._citizen_is_rate_limited("10.0.0.7"))
         # A limit of 0 turns the check off.
         self.env["ir.config_parameter"].set_param("citizen_crm.web_rate_limit", "0")
-        self.assertFalse(Log._is_rate_limited("127.0.0.1"))
+        self.assertFalse(Log._citizen_is_rate_limited("127.0.0.1"))
 
     def test_submission_log_window_and_vacuum(self):
         Log = self.env["citizen.web.submission.log"]
-        old = Log._log_submission("192.0.2.1")
-        recent = Log._log_submission("192.0.2.1")
+        old = Log._citizen_log_submission("192.0.2.1")
+        recent = Log._citizen_log_submission("192.0.2.1")
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE citizen_web_submission_log SET create_date = %s WHERE id = %s",
@@ -315,7 +315,7 @@ class TestCitizenWebForm(CitizenPortalCase):
         Log.invalidate_model(["create_date"])
         self.env["ir.config_parameter"].set_param("citizen_crm.web_rate_limit", "2")
         # The old row is outside the 10-minute window.
-        self.assertFalse(Log._is_rate_limited("192.0.2.1"))
+        self.assertFalse(Log._citizen_is_rate_limited("192.0.2.1"))
         Log._gc_submission_log()
         self.assertFalse(old.exists())
         self.assertTrue(recent.exists())
@@ -385,8 +385,8 @@ class TestCitizenWebForm(CitizenPortalCase):
         self.env["ir.config_parameter"].set_param("citizen_crm.web_rate_limit", "1")
         Log = self.env["citizen.web.submission.log"]
         address = "198.51.100.7"
-        self.assertFalse(Log._is_rate_limited(address))
-        keys = Log._get_lock_keys(Log._hash_address(address))
+        self.assertFalse(Log._citizen_is_rate_limited(address))
+        keys = Log._citizen_lock_keys(Log._citizen_hash_address(address))
         # A concurrent request runs in its own transaction, on its own connection.
         with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
             other.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", keys)
@@ -395,9 +395,9 @@ class TestCitizenWebForm(CitizenPortalCase):
             )
             other.execute(
                 "SELECT pg_try_advisory_xact_lock(%s, %s)",
-                Log._get_lock_keys(Log._hash_address("198.51.100.8")),
+                Log._citizen_lock_keys(Log._citizen_hash_address("198.51.100.8")),
             )
             self.assertTrue(other.fetchone()[0], "another address does not wait")
             other.rollback()
-        Log._log_submission(address)
-        self.assertTrue(Log._is_rate_limited(address))
+        Log._citizen_log_submission(address)
+        self.assertTrue(Log._citizen_is_rate_limited(address))

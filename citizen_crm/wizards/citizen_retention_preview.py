@@ -17,11 +17,11 @@ class CitizenRetentionPreview(models.TransientModel):
         values = super().default_get(fields_list)
         candidates = self.env["citizen.inquiry"]._citizen_retention_candidates()
         values["inquiry_count"] = len(candidates)
-        values["summary"] = self._render_summary(candidates)
+        values["summary"] = self._citizen_render_summary(candidates)
         return values
 
     @api.model
-    def _render_summary(self, inquiries):
+    def _citizen_render_summary(self, inquiries):
         if not inquiries:
             return Markup("<p>%s</p>") % self.env._(
                 "Nothing is past its retention period."
