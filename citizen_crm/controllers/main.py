@@ -117,7 +117,7 @@ class CitizenInquiryWebForm(http.Controller):
 
     def _render_web_form(self, company, values, errors=None, status=200):
         services = self._get_web_form_services(company)
-        policy = request.env["citizen.inquiry"]._get_web_attachment_policy()
+        policy = request.env["citizen.inquiry"]._citizen_web_attachment_policy()
         return request.render(
             "citizen_crm.citizen_inquiry_web_form",
             {
@@ -247,7 +247,7 @@ class CitizenInquiryWebForm(http.Controller):
             )
 
         Inquiry = request.env["citizen.inquiry"]
-        policy = Inquiry._get_web_attachment_policy()
+        policy = Inquiry._citizen_web_attachment_policy()
         attachments = []
         file_errors = []
         if len(files) > policy["max_count"]:
@@ -259,7 +259,9 @@ class CitizenInquiryWebForm(http.Controller):
                 # Read one byte more than allowed to detect oversized files
                 # without loading a huge upload in memory.
                 data = upload.read(policy["max_bytes"] + 1)
-                error = Inquiry._check_web_attachment(upload.filename, data, policy)
+                error = Inquiry._citizen_check_web_attachment(
+                    upload.filename, data, policy
+                )
                 if error:
                     file_errors.append(error)
                 else:

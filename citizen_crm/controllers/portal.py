@@ -27,7 +27,7 @@ class CitizenInquiryPortal(CustomerPortal):
         return request.env["citizen.inquiry"].sudo()
 
     def _get_my_inquiries_domain(self):
-        return request.env["citizen.inquiry"]._get_portal_owner_domain(
+        return request.env["citizen.inquiry"]._citizen_portal_owner_domain(
             request.env.user.partner_id
         )
 
@@ -119,7 +119,7 @@ class CitizenInquiryPortal(CustomerPortal):
             # Portal users have no access rights on inquiries: ownership is
             # checked on the sudoed record with the same domain as the list.
             inquiry_sudo = request.env["citizen.inquiry"].sudo().browse(inquiry_id)
-            if not inquiry_sudo._portal_is_owner(request.env.user.partner_id):
+            if not inquiry_sudo._citizen_portal_is_owner(request.env.user.partner_id):
                 raise
             return inquiry_sudo
 
@@ -176,12 +176,12 @@ class CitizenInquiryAttachmentController(AttachmentController):
     ):
         if self._citizen_checks_files(thread_model):
             Inquiry = request.env["citizen.inquiry"]
-            policy = Inquiry._get_web_attachment_policy()
+            policy = Inquiry._citizen_web_attachment_policy()
             # One byte more than allowed tells an oversized file apart without
             # loading a huge upload in memory.
             data = ufile.read(policy["max_bytes"] + 1)
             ufile.seek(0)
-            error = Inquiry._check_web_attachment(ufile.filename, data, policy)
+            error = Inquiry._citizen_check_web_attachment(ufile.filename, data, policy)
             if error:
                 return request.make_json_response({"error": error})
         return super().mail_attachment_upload(
@@ -192,7 +192,7 @@ class CitizenInquiryAttachmentController(AttachmentController):
         values = super()._prepare_message_data(post_data, thread=thread, **kwargs)
         if values.get("attachment_ids") and self._citizen_checks_files(thread._name):
             attachments = request.env["ir.attachment"].browse(values["attachment_ids"])
-            error = request.env["citizen.inquiry"]._check_portal_attachments(
+            error = request.env["citizen.inquiry"]._citizen_check_portal_attachments(
                 attachments
             )
             if error:

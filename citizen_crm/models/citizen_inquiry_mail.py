@@ -277,16 +277,11 @@ class CitizenInquiryMail(models.AbstractModel):
 
     @api.model
     def _citizen_answer_days(self):
-        # sudo: technical setting of the mail gateway
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("citizen_crm.mail_answer_days", DEFAULT_ANSWER_DAYS)
+        """Days within which a mail without a resolution target is promised
+        an answer (citizen_crm.mail_answer_days)."""
+        return self.env["citizen.config"]._citizen_param(
+            "citizen_crm.mail_answer_days", DEFAULT_ANSWER_DAYS, minimum=0
         )
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            return DEFAULT_ANSWER_DAYS
 
     def _citizen_log_partial_reading(self):
         reasons = self.env.context.get("citizen_mail_partial")

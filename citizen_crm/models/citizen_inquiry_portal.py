@@ -27,7 +27,7 @@ class CitizenInquiryPortal(models.AbstractModel):
 
     Portal and public users get no access rights on inquiries. The portal
     controllers read them with sudo() after checking ownership
-    (_get_portal_owner_domain) or the access token; the mail routes (chatter,
+    (_citizen_portal_owner_domain) or the access token; the mail routes (chatter,
     replies, uploads) go through _get_thread_with_access below.
     """
 
@@ -50,7 +50,7 @@ class CitizenInquiryPortal(models.AbstractModel):
             shared.write({"access_token": False})
 
     @api.model
-    def _get_portal_owner_domain(self, partner):
+    def _citizen_portal_owner_domain(self, partner):
         """Inquiries a portal user sees in /my/inquiries: those of their own
         partner or commercial partner, never archived or confidential ones.
         A confidential inquiry may be a report *about* the citizen (e.g. a
@@ -62,11 +62,11 @@ class CitizenInquiryPortal(models.AbstractModel):
             & Domain("active", "=", True)
         )
 
-    def _portal_is_owner(self, partner):
+    def _citizen_portal_is_owner(self, partner):
         """Whether ``partner`` owns every inquiry of ``self`` (a sudoed recordset)."""
         if not self or not partner:
             return False
-        return self.filtered_domain(self._get_portal_owner_domain(partner)) == self
+        return self.filtered_domain(self._citizen_portal_owner_domain(partner)) == self
 
     def _citizen_public_author(self, author_id=None, email_from=None):
         """An anonymous submitter replying through the tracking link has no
@@ -88,25 +88,28 @@ class CitizenInquiryPortal(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _get_web_attachment_policy(self):
+    def _citizen_web_attachment_policy(self):
         """Limits on files sent from the web form and the portal, from the
         system parameters citizen_crm.web_max_attachment_mb,
         citizen_crm.web_max_attachments and citizen_crm.web_allowed_mimetypes."""
-        params = self.env["ir.config_parameter"].sudo()
-        max_mb = self._float_param(
-            params, "citizen_crm.web_max_attachment_mb", DEFAULT_MAX_ATTACHMENT_MB
+        Config = self.env["citizen.config"]
+        max_mb = Config._citizen_param(
+            "citizen_crm.web_max_attachment_mb",
+            DEFAULT_MAX_ATTACHMENT_MB,
+            kind=float,
+            minimum=0,
         )
-        max_count = int(
-            self._float_param(
-                params, "citizen_crm.web_max_attachments", DEFAULT_MAX_ATTACHMENTS
-            )
+        max_count = Config._citizen_param(
+            "citizen_crm.web_max_attachments", DEFAULT_MAX_ATTACHMENTS, minimum=0
         )
-        raw_types = params.get_param("citizen_crm.web_allowed_mimetypes")
         mimetypes_allowed = [
-            mimetype.strip().lower()
-            for mimetype in (raw_types or "").split(",")
-            if mimetype.strip()
-        ] or list(DEFAULT_ALLOWED_MIMETYPES)
+            mimetype.lower()
+            for mimetype in Config._citizen_param(
+                "citizen_crm.web_allowed_mimetypes",
+                DEFAULT_ALLOWED_MIMETYPES,
+                kind=list,
+            )
+        ]
         return {
             "max_mb": max_mb,
             "max_bytes": int(max_mb * 1024 * 1024),
@@ -121,17 +124,6 @@ class CitizenInquiryPortal(models.AbstractModel):
         }
 
     @api.model
-    def _float_param(self, params, key, default):
-        value = params.get_param(key, default)
-        try:
-            return max(float(value), 0.0)
-        except (TypeError, ValueError):
-            _logger.warning(
-                "System parameter %s=%r is not a number; using %s.", key, value, default
-            )
-            return default
-
-    @api.model
     def _citizen_is_policy_thread_model(self, model_name):
         """Whether files portal and public users attach to records of
         ``model_name`` follow the web form's policy: citizen_crm's records
@@ -139,10 +131,10 @@ class CitizenInquiryPortal(models.AbstractModel):
         return model_name == "res.partner" or model_name.startswith("citizen.")
 
     @api.model
-    def _check_portal_attachments(self, attachments):
+    def _citizen_check_portal_attachments(self, attachments):
         """Return why the files given to one portal message are refused, or
         None: too many of them, or one the web form would refuse."""
-        policy = self._get_web_attachment_policy()
+        policy = self._citizen_web_attachment_policy()
         if len(attachments) > policy["max_count"]:
             return self.env._(
                 "Send at most %(count)s files.", count=policy["max_count"]
@@ -151,17 +143,19 @@ class CitizenInquiryPortal(models.AbstractModel):
         # tokens); public users cannot read them otherwise. Only their name and
         # content are read, to be checked.
         for attachment in attachments.sudo():
-            error = self._check_web_attachment(attachment.name, attachment.raw, policy)
+            error = self._citizen_check_web_attachment(
+                attachment.name, attachment.raw, policy
+            )
             if error:
                 return error
         return None
 
     @api.model
-    def _check_web_attachment(self, filename, data, policy=None):
+    def _citizen_check_web_attachment(self, filename, data, policy=None):
         """Return why a file sent by a citizen is refused, or None if it is
         acceptable. The type is read from the content, never from the name or
         the browser's claim."""
-        policy = policy or self._get_web_attachment_policy()
+        policy = policy or self._citizen_web_attachment_policy()
         if not data:
             return self.env._("The file %(name)s is empty.", name=filename)
         if len(data) > policy["max_bytes"]:

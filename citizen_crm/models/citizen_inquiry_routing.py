@@ -126,7 +126,7 @@ class CitizenInquiryRouting(models.AbstractModel):
         routes = {}
         for index, vals in enumerate(vals_list):
             company_id = vals.get("company_id") or default_company
-            if not Rule._get_routes(company_id):
+            if not Rule._citizen_routes(company_id):
                 continue
             service_id = (
                 vals.get("service_id") or context.get("default_service_id") or False
@@ -134,7 +134,7 @@ class CitizenInquiryRouting(models.AbstractModel):
             email = vals.get("partner_email") or partner_emails.get(
                 vals.get("partner_id")
             )
-            route = Rule._match_route(
+            route = Rule._citizen_match_route(
                 company_id,
                 {
                     "service_id": service_id,
@@ -257,7 +257,7 @@ class CitizenInquiryRouting(models.AbstractModel):
         Rule = self.env["citizen.routing.rule"]
         routed = self.browse()
         for inquiry in self.filtered(lambda i: not i.is_closed):
-            route = Rule._match_route(
+            route = Rule._citizen_match_route(
                 inquiry.company_id.id, inquiry._citizen_routing_facts()
             )
             if not route:

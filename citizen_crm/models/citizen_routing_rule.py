@@ -159,7 +159,7 @@ class CitizenRoutingRule(models.Model):
 
     @api.model
     @ormcache("company_id")
-    def _get_routes(self, company_id):
+    def _citizen_routes(self, company_id):
         """The company's active rules in order, as plain values."""
         # The table is shared by everyone who registers inquiries, whatever
         # their own access to routing configuration; it holds ids only.
@@ -184,13 +184,13 @@ class CitizenRoutingRule(models.Model):
         )
 
     @api.model
-    def _match_route(self, company_id, facts):
+    def _citizen_match_route(self, company_id, facts):
         """The first route of the company whose conditions hold for ``facts``.
 
         ``facts`` holds service_id, los_theme_id, channel_id (ids or False),
         text (subject and body) and sender_domain.
         """
-        for route in self._get_routes(company_id):
+        for route in self._citizen_routes(company_id):
             if route.service_ids and facts["service_id"] not in route.service_ids:
                 continue
             if route.los_theme_ids and facts["los_theme_id"] not in route.los_theme_ids:

@@ -192,7 +192,7 @@ class TestMailSenderAuthentication(CitizenMailCase):
         self.assertTrue(kari.is_closed)
         self.assertEqual(kari.message_ids, messages)
         portal = self.env["citizen.inquiry"].search(
-            kari._get_portal_owner_domain(self.citizen)
+            kari._citizen_portal_owner_domain(self.citizen)
         )
         self.assertIn(kari, portal)
         self.assertNotIn(inquiry, portal, "not on Kari's portal")
