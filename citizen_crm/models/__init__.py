@@ -10,6 +10,7 @@ from . import citizen_inquiry_tag
 from . import citizen_sla_mixin
 from . import citizen_queue_assignment
 from . import citizen_service_sla
+from . import citizen_inquiry_gdpr
 from . import citizen_inquiry
 from . import citizen_routing_rule
 from . import citizen_inquiry_routing

@@ -24,7 +24,7 @@ class CitizenInquiry(models.Model):
 
     _name = "citizen.inquiry"
     _description = "Citizen Inquiry"
-    _inherit = ["mail.thread.cc", "mail.activity.mixin"]
+    _inherit = ["mail.thread.cc", "mail.activity.mixin", "citizen.inquiry.gdpr"]
     _order = "priority desc, date_received desc, id desc"
     _rec_names_search = ["number", "name"]
     _primary_email = "partner_email"
@@ -384,6 +384,8 @@ class CitizenInquiry(models.Model):
             )
         # one write for the batch, not one per inquiry
         closed.filtered(lambda i: not i.date_closed).date_closed = fields.Datetime.now()
+        # GDPR (issue 16): the privacy officer's record of each data-subject request
+        inquiries._citizen_sync_gdpr_requests()
         return inquiries
 
     @api.model
@@ -452,6 +454,9 @@ class CitizenInquiry(models.Model):
             )
         result = super().write(vals)
         relinked._citizen_rotate_access_token()
+        if "inquiry_type" in vals:
+            # GDPR (issue 16): the privacy officer's record of each data-subject request
+            self._citizen_sync_gdpr_requests()
         return result
 
     # ------------------------------------------------------------
