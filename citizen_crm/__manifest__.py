@@ -3,7 +3,7 @@
     "name": "Citizen CRM",
     "summary": "Citizen relationship management for Norwegian municipalities: "
     "servicetorg inquiries, queues, identity numbers, cases",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Services/Citizen CRM",
     "license": "LGPL-3",
     "author": "citizen_crm developers",
