@@ -58,6 +58,7 @@
         "views/citizen_audit_log_views.xml",
         "views/citizen_protected_contact_views.xml",
         "views/citizen_gdpr_request_views.xml",
+        "views/citizen_inquiry_gdpr_views.xml",
         "views/citizen_screening_basis_views.xml",
         "views/citizen_inquiry_privacy_views.xml",
         "views/citizen_service_privacy_views.xml",

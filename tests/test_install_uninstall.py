@@ -3,11 +3,13 @@
 Runs on a copy of the test database that bin/test installed (it exports
 CITIZEN_CRM_ODOO_CONF, CITIZEN_CRM_ODOO_BIN, CITIZEN_CRM_TEST_DB and the
 PGHOST/PGPORT/PGUSER of the cluster), so the database the addon tests use is
-left alone.
+left alone. The update of data-subject requests to 19.0.1.3.0 runs on a
+database of its own, installed from the git history as 19.0.1.2.0 was.
 """
 
 import ast
 import configparser
+import json
 import os
 import shutil
 import subprocess
@@ -67,9 +69,8 @@ def odoo_setup():
 
 
 def _run(args, **kwargs):
-    return subprocess.run(
-        args, check=True, capture_output=True, text=True, timeout=240, **kwargs
-    )
+    kwargs.setdefault("text", True)
+    return subprocess.run(args, check=True, capture_output=True, timeout=240, **kwargs)
 
 
 def _sql(db, query):
@@ -387,3 +388,241 @@ def test_update_renames_the_cron_method(odoo_setup, database_copy):
     _odoo(odoo_setup, db, "-u", "citizen_crm", "--stop-after-init")
 
     assert _sql(db, CRON_CODE_SQL) == "model._cron_citizen_generate_public_holidays()"
+
+
+# ----------------------------------------------------------------------
+# 19.0.1.3.0: each data-subject request becomes one with its inquiry
+# ----------------------------------------------------------------------
+
+# The last commit of 19.0.1.2.0, whose requests knew no inquiry.
+GDPR_BEFORE_COMMIT = "9d49971"
+
+# Run by the old code: requests in every state, none with an inquiry, and
+# inquiries typed as data-subject requests with no request of their own.
+GDPR_OLD_DATA_SCRIPT = """
+import json
+Partner = env["res.partner"]
+anna, bjorn, cecilie, dag = Partner.create([
+    {"name": "Anna Innsyn", "is_citizen": True},
+    {"name": "Bjorn Sletting", "is_citizen": True},
+    {"name": "Cecilie Avslag", "is_citizen": True},
+    {"name": "Dag Henvendelse", "is_citizen": True},
+])
+Request = env["citizen.gdpr.request"]
+Inquiry = env["citizen.inquiry"]
+new = Request.create(
+    {"partner_id": anna.id, "request_type": "access", "date_received": "2026-01-31"}
+)
+done = Request.create(
+    {"partner_id": anna.id, "request_type": "access", "date_received": "2026-01-05"}
+)
+done.write({"state": "done", "result_note": "Report sent by letter."})
+erased = Request.create(
+    {"partner_id": bjorn.id, "request_type": "erasure", "date_received": "2026-02-02"}
+)
+erased.action_process()
+blocking = Inquiry.create({"partner_id": cecilie.id, "name": "Still open"})
+refused = Request.create(
+    {"partner_id": cecilie.id, "request_type": "erasure", "date_received": "2026-02-16"}
+)
+refused.action_process()
+typed = Inquiry.create({
+    "partner_id": dag.id,
+    "name": "Innsyn etter GDPR",
+    "inquiry_type": "gdpr_request",
+    "date_received": "2026-03-02 09:00:00",
+})
+general = Inquiry.create({"partner_id": dag.id, "name": "Vanlig sporsmal"})
+states = (erased.state, refused.state)
+assert states == ("done", "refused"), states
+env.cr.commit()
+records = {
+    "requests": {"new": new, "done": done, "erased": erased, "refused": refused},
+    "inquiries": {"typed": typed, "general": general, "blocking": blocking},
+    "partners": {"anna": anna, "bjorn": bjorn, "cecilie": cecilie, "dag": dag},
+}
+print("GDPR_IDS" + json.dumps({
+    kind: {key: record.id for key, record in named.items()}
+    for kind, named in records.items()
+}))
+"""
+
+# Run by the new code after the update: what became of them.
+GDPR_CHECK_SCRIPT = """
+import json
+ids = json.loads('''{ids}''')
+Request = env["citizen.gdpr.request"].with_context(active_test=False)
+Inquiry = env["citizen.inquiry"].with_context(active_test=False)
+def inquiry_data(inquiry):
+    return {{
+        "type": inquiry.inquiry_type,
+        "partner": inquiry.partner_id.id,
+        "company": inquiry.company_id.id,
+        "queue": inquiry.queue_id.id,
+        "closed": inquiry.is_closed,
+        "resolution": inquiry.resolution,
+        "anonymised": inquiry.is_anonymised,
+        "legal_deadline": str(inquiry.legal_deadline),
+        "requests": inquiry.gdpr_request_ids.ids,
+    }}
+out = {{"requests": {{}}, "inquiries": {{}}}}
+for key, request_id in ids["requests"].items():
+    request = Request.browse(request_id)
+    out["requests"][key] = {{
+        "partner": request.partner_id.id,
+        "company": request.company_id.id,
+        "type": request.request_type,
+        "state": request.state,
+        "date_received": str(request.date_received),
+        "date_deadline": str(request.date_deadline),
+        "inquiry": inquiry_data(request.inquiry_id),
+    }}
+for key, inquiry_id in ids["inquiries"].items():
+    inquiry = Inquiry.browse(inquiry_id)
+    data = inquiry_data(inquiry)
+    data["request_types"] = inquiry.gdpr_request_ids.mapped("request_type")
+    data["request_states"] = inquiry.gdpr_request_ids.mapped("state")
+    out["inquiries"][key] = data
+out["default_queue"] = env.company.citizen_default_queue_id.id
+out["company"] = env.company.id
+print("GDPR_RESULT" + json.dumps(out))
+"""
+
+
+def _printed(result, marker):
+    for line in result.stdout.splitlines():
+        if line.startswith(marker):
+            return json.loads(line[len(marker) :])
+    pytest.fail(f"no {marker} line in the output:\n{result.stdout}\n{result.stderr}")
+
+
+@pytest.fixture
+def gdpr_old_addons(odoo_setup, tmp_path):
+    """The addon as 19.0.1.2.0 shipped it, and an addons path holding it in
+    place of this checkout."""
+    root = Path(__file__).parents[1]
+    try:
+        archive = _run(
+            ["git", "-C", str(root), "archive", GDPR_BEFORE_COMMIT, "citizen_crm"],
+            text=False,
+        ).stdout
+    except subprocess.CalledProcessError as error:
+        pytest.fail(
+            f"the upgrade test installs citizen_crm from commit {GDPR_BEFORE_COMMIT}: "
+            f"this checkout must hold the git history ({error.stderr!r})"
+        )
+    addons = tmp_path / "addons"
+    addons.mkdir()
+    _run(["tar", "-x", "-C", str(addons)], input=archive, text=False)
+    manifest = ast.literal_eval(
+        (addons / "citizen_crm" / "__manifest__.py").read_text()
+    )
+    assert manifest["version"] == "19.0.1.2.0"
+    parser = configparser.ConfigParser()
+    parser.read(odoo_setup["conf"])
+    paths = [
+        path
+        for path in parser["options"]["addons_path"].split(",")
+        if Path(path.strip()).resolve() != root.resolve()
+    ]
+    return ",".join([str(addons), *paths])
+
+
+@pytest.fixture
+def gdpr_old_database(odoo_setup):
+    db = f"{odoo_setup['source']}_gdpr_upgrade"
+    filestore = odoo_setup["data_dir"] / "filestore"
+    _run(["dropdb", "--if-exists", db])
+    try:
+        yield db
+    finally:
+        subprocess.run(["dropdb", "--if-exists", db], check=False)
+        shutil.rmtree(filestore / db, ignore_errors=True)
+
+
+def test_update_makes_each_gdpr_request_one_with_its_inquiry(
+    odoo_setup, gdpr_old_addons, gdpr_old_database
+):
+    db = gdpr_old_database
+    old_path = f"--addons-path={gdpr_old_addons}"
+    _odoo(odoo_setup, db, old_path, "-i", "citizen_crm", "--stop-after-init")
+    ids = _printed(
+        _odoo(odoo_setup, db, "shell", old_path, input=GDPR_OLD_DATA_SCRIPT),
+        "GDPR_IDS",
+    )
+    assert (
+        _sql(
+            db,
+            "SELECT count(*) FROM information_schema.columns WHERE "
+            "table_name = 'citizen_gdpr_request' AND column_name = 'inquiry_id'",
+        )
+        == "0"
+    ), "the old shape has no inquiry on a request"
+
+    _odoo(odoo_setup, db, "-u", "citizen_crm", "--stop-after-init")
+
+    assert (
+        _sql(
+            db,
+            "SELECT latest_version FROM ir_module_module WHERE name = 'citizen_crm'",
+        )
+        == "19.0.1.3.0"
+    )
+    assert (
+        _sql(
+            db,
+            "SELECT is_nullable FROM information_schema.columns WHERE "
+            "table_name = 'citizen_gdpr_request' AND column_name = 'inquiry_id'",
+        )
+        == "NO"
+    ), "every request has its inquiry, and must keep one"
+    result = _printed(
+        _odoo(
+            odoo_setup,
+            db,
+            "shell",
+            input=GDPR_CHECK_SCRIPT.format(ids=json.dumps(ids)),
+        ),
+        "GDPR_RESULT",
+    )
+    requests, inquiries = result["requests"], result["inquiries"]
+    partners = ids["partners"]
+    for key, request in requests.items():
+        inquiry = request["inquiry"]
+        assert inquiry["type"] == "gdpr_request", key
+        assert inquiry["company"] == request["company"] == result["company"], key
+        assert inquiry["queue"] == result["default_queue"], key
+        assert request["date_deadline"] == inquiry["legal_deadline"] != "False", key
+        assert inquiry["requests"] == [ids["requests"][key]], key
+    # Waiting: an open inquiry with the day received, counted by the planner
+    # (31 January + 1 month is Saturday 28 February: Monday 2 March), where
+    # the old request counted the calendar month alone.
+    new = requests["new"]
+    assert (new["type"], new["state"]) == ("access", "new")
+    assert new["partner"] == new["inquiry"]["partner"] == partners["anna"]
+    assert new["date_received"] == "2026-01-31"
+    assert new["date_deadline"] == "2026-03-02"
+    assert not new["inquiry"]["closed"]
+    # Processed: closed, with a resolution that says who answered.
+    done = requests["done"]
+    assert done["inquiry"]["closed"] and done["inquiry"]["resolution"] == "referred"
+    assert done["date_received"] == "2026-01-05"
+    refused = requests["refused"]
+    assert refused["state"] == "refused"
+    assert refused["inquiry"]["closed"]
+    assert refused["inquiry"]["resolution"] == "rejected"
+    assert refused["inquiry"]["partner"] == partners["cecilie"]
+    # Carried out erasure: the citizen stays on the request, not on the inquiry.
+    erased = requests["erased"]
+    assert erased["partner"] == partners["bjorn"]
+    assert not erased["inquiry"]["partner"]
+    assert erased["inquiry"]["anonymised"]
+    assert erased["inquiry"]["closed"]
+    assert erased["inquiry"]["resolution"] == "referred"
+    # An inquiry typed as a data-subject request gets the officer's record.
+    typed = inquiries["typed"]
+    assert typed["request_types"] == ["other"]
+    assert typed["request_states"] == ["new"]
+    assert not typed["closed"]
+    assert inquiries["general"]["requests"] == []
+    assert inquiries["blocking"]["requests"] == []

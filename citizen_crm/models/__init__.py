@@ -21,6 +21,7 @@ from . import citizen_inquiry_privacy
 from . import citizen_inquiry_mail
 from . import citizen_inquiry_portal
 from . import citizen_inquiry_counter
+from . import citizen_inquiry_gdpr
 from . import citizen_inquiry
 from . import citizen_routing_rule
 from . import res_company

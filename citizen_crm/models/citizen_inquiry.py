@@ -28,7 +28,8 @@ class CitizenInquiry(models.Model):
     The inquiry is put together from named mixins, one per concern, each in
     its own file (``citizen_inquiry_<concern>.py``): routing and assignment,
     deadlines, service level, legal deadlines, privacy, the mail gateway,
-    the portal and the counter. They hold the concern's fields and steps.
+    the portal, the counter and data-subject requests. They hold the
+    concern's fields and steps.
 
     Every method Odoo calls on an inquiry (``create``, ``write``,
     ``message_new``, ``_compute_display_name``…) is overridden here and only
@@ -52,6 +53,7 @@ class CitizenInquiry(models.Model):
         "citizen.inquiry.mail",
         "citizen.inquiry.portal",
         "citizen.inquiry.counter",
+        "citizen.inquiry.gdpr",
     ]
     _order = "priority desc, date_received desc, id desc"
     _rec_names_search = ["number", "name"]
@@ -420,6 +422,7 @@ class CitizenInquiry(models.Model):
         inquiries._citizen_flag_manual_deadlines(
             [vals.get("date_deadline") for vals in vals_list]
         )
+        inquiries._citizen_sync_gdpr_requests()
         return inquiries
 
     def write(self, vals):
@@ -448,6 +451,8 @@ class CitizenInquiry(models.Model):
             self._citizen_link_letter_attachments()
         if "date_deadline" in vals:
             self._citizen_flag_manual_deadlines([vals["date_deadline"]] * len(self))
+        if "inquiry_type" in vals:
+            self._citizen_sync_gdpr_requests()
         return result
 
     def read(self, fields=None, load="_classic_read"):

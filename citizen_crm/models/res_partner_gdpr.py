@@ -416,8 +416,10 @@ class ResPartner(models.Model):
     # Erasure (art. 17)
     # ------------------------------------------------------------
 
-    def _citizen_erasure_refusals(self):
-        """Reasons the citizen cannot be anonymised now (empty when none)."""
+    def _citizen_erasure_refusals(self, request_inquiries=None):
+        """Reasons the citizen cannot be anonymised now (empty when none).
+        ``request_inquiries``, the inquiries of the erasure request itself,
+        may be open: they are answered once the erasure is done."""
         self.ensure_one()
         _ = self.env._
         # Looking at every inquiry and case of the citizen, whoever handles them.
@@ -427,6 +429,7 @@ class ResPartner(models.Model):
             reasons.append(
                 _("The contact belongs to a user of the system, not to a citizen.")
             )
+        answering = request_inquiries.ids if request_inquiries else []
         open_inquiries = (
             self.env["citizen.inquiry"]
             .sudo()
@@ -436,6 +439,7 @@ class ResPartner(models.Model):
                     ("partner_id", "=", partner.id),
                     ("is_closed", "=", False),
                     ("active", "=", True),
+                    ("id", "not in", answering),
                 ]
             )
         )
@@ -461,15 +465,17 @@ class ResPartner(models.Model):
             )
         return reasons
 
-    def _citizen_anonymise(self):
+    def _citizen_anonymise(self, request_inquiries=None):
         """Anonymise the citizen irreversibly. Returns a text saying what was
         removed and what was kept, and why. Raises UserError with the reasons
-        when an open inquiry or case forbids it. A second run changes nothing."""
+        when an open inquiry or case forbids it; ``request_inquiries`` (the
+        erasure request's own) are anonymised too, open or not. A second run
+        changes nothing."""
         self.ensure_one()
         _ = self.env._
         if self.sudo().citizen_anonymised:
             return _("The citizen was already anonymised; nothing was changed.")
-        reasons = self._citizen_erasure_refusals()
+        reasons = self._citizen_erasure_refusals(request_inquiries)
         if reasons:
             self.env["citizen.audit.log"]._log(
                 "refuse", self, description="Erasure refused: open inquiries or cases"

@@ -16,6 +16,7 @@ from . import test_portal
 from . import test_web_form
 from . import test_privacy_audit
 from . import test_privacy_gdpr
+from . import test_privacy_gdpr_request
 from . import test_privacy_identity
 from . import test_privacy_inquiry
 from . import test_privacy_followers

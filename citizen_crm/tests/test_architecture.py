@@ -24,6 +24,7 @@ CONCERNS = {
     "citizen.inquiry.mail",
     "citizen.inquiry.portal",
     "citizen.inquiry.counter",
+    "citizen.inquiry.gdpr",
 }
 # The entry points the issue names, and those every concern reaches.
 ENTRY_POINTS = {

@@ -71,9 +71,14 @@ class TestGdpr(PrivacyCase):
         self.assertEqual(data["citizen"]["identity_number"], self.secret_number)
         self.assertEqual(data["citizen"]["street"], "Hemmeligveien 7")
         self.assertEqual(data["citizen"]["email"], "kari.skjult@secret.example")
+        # The request is itself an inquiry of the citizen's.
         self.assertEqual(
             {i["number"] for i in data["inquiries"]},
-            {self.archived_inquiry.number, self.loose_inquiry.number},
+            {
+                self.archived_inquiry.number,
+                self.loose_inquiry.number,
+                request.inquiry_id.number,
+            },
         )
         messages = [m for i in data["inquiries"] for m in i["messages"]]
         self.assertTrue(any("letter.txt" in m["attachments"] for m in messages))
