@@ -78,7 +78,7 @@ class CitizenAuditLog(models.Model):
             return False
 
     @api.model
-    def _log(
+    def _citizen_log(
         self, action, records, field_names=None, description=None, per_record=True
     ):
         """Record ``action`` on ``records``: one entry per record, or with

@@ -238,7 +238,7 @@ class CitizenGdprRequest(models.Model):
     # Processing
     # ------------------------------------------------------------
 
-    def _check_processable(self):
+    def _citizen_check_processable(self):
         for request in self:
             if request.state != "new":
                 raise UserError(self.env._("This request has already been processed."))
@@ -253,7 +253,7 @@ class CitizenGdprRequest(models.Model):
                 )
 
     def action_process(self):
-        self._check_processable()
+        self._citizen_check_processable()
         for request in self:
             if request.request_type == "access":
                 request._citizen_process_access()
@@ -271,7 +271,7 @@ class CitizenGdprRequest(models.Model):
     def action_mark_done(self):
         """An other right (rectification, restriction, portability, objection)
         was handled outside citizen_crm: the result note says how."""
-        self._check_processable()
+        self._citizen_check_processable()
         if any(request.request_type != "other" for request in self):
             raise UserError(
                 self.env._("Access and erasure requests are processed, not marked.")
@@ -282,7 +282,7 @@ class CitizenGdprRequest(models.Model):
     def action_refuse(self):
         """Refuse the request, for the reason given in the result note
         (manifestly unfounded or excessive, GDPR art. 12(5))."""
-        self._check_processable()
+        self._citizen_check_processable()
         self._citizen_finish("refused")
         return True
 
@@ -358,7 +358,7 @@ class CitizenGdprRequest(models.Model):
                 ),
             }
         )
-        self.env["citizen.audit.log"]._log(
+        self.env["citizen.audit.log"]._citizen_log(
             "export",
             self.partner_id,
             description="Access report produced (GDPR art. 15)",
@@ -377,7 +377,7 @@ class CitizenGdprRequest(models.Model):
         except UserError as error:
             self.write({"state": "refused", "result_note": str(error)})
             # The refusal entry was rolled back with the savepoint: write it again.
-            self.env["citizen.audit.log"]._log(
+            self.env["citizen.audit.log"]._citizen_log(
                 "refuse",
                 self.partner_id,
                 description="Erasure refused: open inquiries or cases",

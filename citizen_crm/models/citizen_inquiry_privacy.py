@@ -215,7 +215,7 @@ class CitizenInquiryPrivacy(models.AbstractModel):
         confidential = self.filtered("is_confidential")
         if not confidential:
             return
-        self.env["citizen.audit.log"]._log(
+        self.env["citizen.audit.log"]._citizen_log(
             action,
             confidential,
             field_names=field_names,
@@ -317,7 +317,7 @@ class CitizenInquiryPrivacy(models.AbstractModel):
                 messages.attachment_ids.unlink()
             if partner:
                 inquiry.message_unsubscribe(partner_ids=partner.ids)
-        self.env["citizen.audit.log"]._log(
+        self.env["citizen.audit.log"]._citizen_log(
             "anonymise", todo, description="Inquiry anonymised"
         )
         return todo

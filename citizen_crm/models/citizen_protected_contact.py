@@ -89,7 +89,7 @@ class CitizenProtectedContact(models.Model):
     def read(self, fields=None, load="_classic_read"):
         result = super().read(fields, load)
         if not self.env.su and self:
-            self.env["citizen.audit.log"]._log(
+            self.env["citizen.audit.log"]._citizen_log(
                 "view",
                 self.partner_id,
                 field_names=fields or PROTECTED_CONTACT_FIELDS,
@@ -100,7 +100,7 @@ class CitizenProtectedContact(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if not self.env.su:
-            self.env["citizen.audit.log"]._log(
+            self.env["citizen.audit.log"]._citizen_log(
                 "change",
                 self.partner_id,
                 field_names=list(vals),

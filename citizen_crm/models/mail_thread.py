@@ -111,7 +111,7 @@ class MailThread(models.AbstractModel):
             len(restricted),
             message.id,
         )
-        self.env["citizen.audit.log"]._log(
+        self.env["citizen.audit.log"]._citizen_log(
             "mail_blocked",
             restricted,
             description="E-mail notification withheld: contact via privacy officer",

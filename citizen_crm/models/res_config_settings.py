@@ -115,7 +115,7 @@ class ResConfigSettings(models.TransientModel):
         after = Audit._citizen_identity_searches_logged()
         if after != before:
             # Who switched the logging of searches on or off is itself audited.
-            Audit._log(
+            Audit._citizen_log(
                 "change",
                 self,
                 field_names=["citizen_log_identity_searches"],

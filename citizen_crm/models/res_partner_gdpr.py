@@ -109,7 +109,7 @@ class ResPartner(models.Model):
         if confidential:
             # Read for the officer with sudo: the same trace as a read of the
             # inquiry itself, in the officer's name.
-            self.env["citizen.audit.log"]._log(
+            self.env["citizen.audit.log"]._citizen_log(
                 "view",
                 confidential,
                 field_names=["*"],
@@ -477,7 +477,7 @@ class ResPartner(models.Model):
             return _("The citizen was already anonymised; nothing was changed.")
         reasons = self._citizen_erasure_refusals(request_inquiries)
         if reasons:
-            self.env["citizen.audit.log"]._log(
+            self.env["citizen.audit.log"]._citizen_log(
                 "refuse", self, description="Erasure refused: open inquiries or cases"
             )
             raise UserError(
@@ -559,7 +559,7 @@ class ResPartner(models.Model):
                 ("new_value_integer", "=", partner.id),
             ]
         ).unlink()
-        self.env["citizen.audit.log"]._log(
+        self.env["citizen.audit.log"]._citizen_log(
             "anonymise", self, description="Citizen anonymised (GDPR art. 17)"
         )
         summary = [

@@ -195,7 +195,7 @@ class ResPartner(models.Model):
             )
         partners.write(dict.fromkeys(PROTECTED_CONTACT_FIELDS, False))
         partners._citizen_scrub_copies()
-        self.env["citizen.audit.log"]._log(
+        self.env["citizen.audit.log"]._citizen_log(
             "change",
             self,
             field_names=["address_protection"],
@@ -221,7 +221,7 @@ class ResPartner(models.Model):
                 {"parent_id": vault.partner_id.id}
             )
             vault.unlink()
-        self.env["citizen.audit.log"]._log(
+        self.env["citizen.audit.log"]._citizen_log(
             "change",
             self,
             field_names=["address_protection"],
@@ -310,7 +310,7 @@ class ResPartner(models.Model):
             if vals.get("national_id")
         )
         if with_number:
-            self.env["citizen.audit.log"]._log(
+            self.env["citizen.audit.log"]._citizen_log(
                 "change",
                 with_number,
                 field_names=["national_id"],
@@ -353,7 +353,7 @@ class ResPartner(models.Model):
         if restricted:
             for vault in restricted._citizen_vault():
                 vault.with_context(**{INTERNAL: True}).write(vaulted)
-            self.env["citizen.audit.log"]._log(
+            self.env["citizen.audit.log"]._citizen_log(
                 "change",
                 restricted,
                 field_names=list(vaulted),
@@ -362,7 +362,7 @@ class ResPartner(models.Model):
         if "national_id" in vals:
             # Also reached from the masked field's inverse (which writes with
             # sudo): the entry names the real user all the same.
-            self.env["citizen.audit.log"]._log(
+            self.env["citizen.audit.log"]._citizen_log(
                 "change",
                 self,
                 field_names=["national_id"],
@@ -389,7 +389,7 @@ class ResPartner(models.Model):
             # Which partners have a number: the officer just read it anyway.
             with_number = self.sudo().filtered("national_id")
             if with_number:
-                self.env["citizen.audit.log"]._log(
+                self.env["citizen.audit.log"]._citizen_log(
                     "view",
                     with_number,
                     field_names=["national_id"],
@@ -398,7 +398,7 @@ class ResPartner(models.Model):
                 audited = with_number
         protected = self.sudo().filtered("citizen_contact_restricted") - audited.sudo()
         if protected:
-            self.env["citizen.audit.log"]._log(
+            self.env["citizen.audit.log"]._citizen_log(
                 "view",
                 protected,
                 field_names=fnames or ["*"],
@@ -411,7 +411,7 @@ class ResPartner(models.Model):
         sensitive = "national_id" in roots or any(
             self.sudo().mapped("citizen_contact_restricted")
         )
-        self.env["citizen.audit.log"]._log(
+        self.env["citizen.audit.log"]._citizen_log(
             "export",
             self,
             field_names=sorted(roots),

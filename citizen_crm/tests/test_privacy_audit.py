@@ -9,7 +9,7 @@ class TestAuditTrail(PrivacyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.entry = cls.env["citizen.audit.log"]._log(
+        cls.entry = cls.env["citizen.audit.log"]._citizen_log(
             "view",
             cls.protected,
             field_names=["street"],
@@ -57,7 +57,7 @@ class TestAuditTrail(PrivacyCase):
         partner = self.env["res.partner"].create(
             {"name": "Short Lived", "is_citizen": True}
         )
-        entry = self.env["citizen.audit.log"]._log("view", partner)
+        entry = self.env["citizen.audit.log"]._citizen_log("view", partner)
         partner.unlink()
         self.assertTrue(entry.exists())
         self.assertFalse(entry.partner_id)
