@@ -36,11 +36,15 @@ def run_variant(registry, mails, without_ack, without_assignment):
     from run import build_mail
 
     from odoo import SUPERUSER_ID, api
-    from odoo.addons.citizen_crm.models.citizen_inquiry_mail import CitizenInquiry
+    from odoo.addons.citizen_crm.models.citizen_inquiry_mail import (
+        CitizenInquiryMail as CitizenInquiry,
+    )
 
     original_ack = CitizenInquiry._citizen_send_acknowledgement
     if without_ack:
-        CitizenInquiry._citizen_send_acknowledgement = lambda self, msg_dict: False
+        CitizenInquiry._citizen_send_acknowledgement = lambda self, msg_dict, **kw: (
+            False
+        )
     times, queries = [], []
     with registry.cursor() as cr:
         env = api.Environment(

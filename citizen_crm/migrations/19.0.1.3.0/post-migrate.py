@@ -92,11 +92,11 @@ def _give_requests_inquiries(env):
             "gdpr_request_ids": [Command.link(request.id)],
         }
         if request.state in RESOLUTIONS:
-            queue = Inquiry._get_default_queue(company)
+            queue = Inquiry._citizen_default_queue(company)
             processed = processed_on.get(request.id) or request.write_date
             vals.update(
                 queue_id=queue.id,
-                stage_id=Inquiry._get_first_stage(queue, closed=True).id,
+                stage_id=Inquiry._citizen_first_stage(queue, closed=True).id,
                 resolution=RESOLUTIONS[request.state],
                 resolution_note=NOTE
                 % {
