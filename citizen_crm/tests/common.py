@@ -1,8 +1,11 @@
-"""Shared fixtures for the citizen_crm tests.
+"""The citizen_crm test base hierarchy, one root and one class per family of
+tests, as crm/tests/common.py has it:
 
-Two municipalities (companies), each with a front-line queue (servicetorg) and
-back-office queues, one user per role and a handful of citizens, cases and
-inquiries. Everything is created once per test class; tests run in a savepoint.
+    CitizenCrmCommon                the shipped records, contexts and helpers
+    └── CitizenMunicipalitiesCommon two municipalities: queues, services, one
+                                    user per role, citizens, cases, inquiries
+
+Everything is created once per test class; each test runs in a savepoint.
 """
 
 import datetime
@@ -12,9 +15,10 @@ from odoo.tests import TransactionCase, new_test_user
 
 from ..models import national_id as nid
 
-# The context keys mail's own tests use to create fixtures quickly: no
-# creation message, no tracking, no password reset mail.
-MAIL_FAST_CONTEXT = {
+# The context keys mail's own tests create fixtures with (mail_new_test_user,
+# MailCase._test_context): no creation message, no follower, no tracking, no
+# password reset mail.
+MAIL_CONTEXT = {
     "mail_create_nolog": True,
     "mail_create_nosubscribe": True,
     "mail_notrack": True,
@@ -42,19 +46,55 @@ def synthetic_id(birthdate, start=100, kind=nid.KIND_FNR, k1_remainder=0):
     raise AssertionError("no valid identity number for this date")
 
 
-class CitizenCrmCase(TransactionCase):
+class CitizenCrmCommon(TransactionCase):
+    """The root of every citizen_crm test family: the database's main company,
+    the channels and stages citizen_crm ships, and the helpers all families
+    use. It creates nothing: each family adds the records its tests need."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env(context=dict(cls.env.context, **MAIL_FAST_CONTEXT))
+        # The main company: where the shipped queue (servicetorg) lives and
+        # what records are created in unless a family makes its own.
+        cls.company = cls.env.company
         cls.channel_counter = cls.env.ref("citizen_crm.channel_counter")
         cls.channel_phone = cls.env.ref("citizen_crm.channel_phone")
         cls.channel_letter = cls.env.ref("citizen_crm.channel_letter")
         cls.channel_email = cls.env.ref("citizen_crm.channel_email")
+        cls.channel_web = cls.env.ref("citizen_crm.channel_web")
         cls.stage_new = cls.env.ref("citizen_crm.stage_new")
         cls.stage_in_progress = cls.env.ref("citizen_crm.stage_in_progress")
         cls.stage_waiting = cls.env.ref("citizen_crm.stage_waiting")
         cls.stage_closed = cls.env.ref("citizen_crm.stage_closed")
+
+    @classmethod
+    def _new_user(cls, login, groups, company=None, **values):
+        """A test user created as mail's mail_new_test_user does (MAIL_CONTEXT),
+        in ``company`` alone if given, else in the main company."""
+        if company:
+            values.update(company_id=company.id, company_ids=[Command.set(company.ids)])
+        return new_test_user(
+            cls.env, login=login, groups=groups, context=MAIL_CONTEXT, **values
+        )
+
+    def flush_tracking(self):
+        """Write what a commit would write first: flush, then run the pre-commit
+        hooks (tracking values, followers) and what they add, until none is
+        left. The same as mail's MailCase.flush_tracking, which mail-based
+        families inherit and call before each test."""
+        self.env.flush_all()
+        self.env.cr.flush()
+
+
+class CitizenMunicipalitiesCommon(CitizenCrmCommon):
+    """Two municipalities (companies) sharing one database, each with a
+    front-line queue (servicetorg) and back-office queues, one user per role
+    and a handful of citizens, cases and inquiries."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env(context=dict(cls.env.context, **MAIL_CONTEXT))
 
         # Two municipalities sharing one database.
         cls.company_a, cls.company_b = env["res.company"].create(
@@ -62,16 +102,8 @@ class CitizenCrmCase(TransactionCase):
         )
 
         # Users: one per role, all in municipality A unless named _b.
-        def user(login, groups, company=cls.company_a, **kwargs):
-            return new_test_user(
-                env,
-                login=login,
-                groups=groups,
-                company_id=company.id,
-                company_ids=[Command.set(company.ids)],
-                context=MAIL_FAST_CONTEXT,
-                **kwargs,
-            )
+        def user(login, groups, company=cls.company_a):
+            return cls._new_user(login, groups, company=company)
 
         cls.user_frontdesk = user("tst_frontdesk", f"base.group_user,{FRONTDESK}")
         cls.user_caseworker = user("tst_caseworker", f"base.group_user,{CASEWORKER}")
@@ -277,11 +309,7 @@ class CitizenCrmCase(TransactionCase):
             | cls.inquiry_health_confidential
         )
         # Creation discards tracking until the transaction's pre-commit: run
-        # it now, so that what the tests change is tracked.
+        # it now (as flush_tracking does), so that what the tests change is
+        # tracked.
         env.flush_all()
-        env.cr.precommit.run()
-
-    def flush_tracking(self):
-        """Tracking values and followers are written in a pre-commit hook."""
-        self.env.flush_all()
-        self.env.cr.precommit.run()
+        env.cr.flush()
