@@ -4,18 +4,24 @@ tests, as crm/tests/common.py has it:
     CitizenCrmCommon                the shipped records, contexts and helpers
     ├── CitizenMunicipalitiesCommon two municipalities: queues, services, one
     │                               user per role, citizens, cases, inquiries
-    └── CitizenDeadlineCommon       a municipality with a working calendar and
-                                    Norway's public holidays, a servicetorg and
-                                    two departments (routing, SLA, deadlines)
+    ├── CitizenDeadlineCommon       a municipality with a working calendar and
+    │                               Norway's public holidays, a servicetorg and
+    │                               two departments (routing, SLA, deadlines)
+    └── CitizenPrivacyCommon        one user per role in the main company,
+        │                           protected and ordinary citizens, and asserts
+        │                           that fail when a secret shows up
+        └── CitizenPrivacyMailCommon  the same with mail's MailCase mocks
 
 Everything is created once per test class; each test runs in a savepoint.
 """
 
 import datetime
+import json
 
 from pytz import timezone, utc
 
 from odoo import Command
+from odoo.addons.mail.tests.common import MailCase
 from odoo.tests import TransactionCase, new_test_user
 
 from ..models import national_id as nid
@@ -448,3 +454,134 @@ class CitizenDeadlineCommon(CitizenCrmCommon):
         }
         values.update(vals)
         return cls.env["citizen.inquiry"].create(values)
+
+
+class CitizenPrivacyCommon(CitizenCrmCommon):
+    """One user per role, a protected citizen with data worth stealing, an
+    ordinary citizen, and helpers that fail when a secret shows up anywhere."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env(context=dict(cls.env.context, **MAIL_CONTEXT))
+        cls.env = env
+        cls.frontdesk = cls._new_user(
+            "privacy_frontdesk",
+            "citizen_crm.group_frontdesk,base.group_allow_export",
+            email="frontdesk@kommune.example",
+        )
+        cls.caseworker = cls._new_user(
+            "privacy_caseworker",
+            "citizen_crm.group_caseworker,base.group_allow_export",
+            email="caseworker@kommune.example",
+        )
+        cls.supervisor = cls._new_user(
+            "privacy_supervisor",
+            "citizen_crm.group_supervisor,base.group_allow_export",
+            email="supervisor@kommune.example",
+        )
+        cls.officer = cls._new_user(
+            "privacy_officer",
+            "citizen_crm.group_privacy_officer,base.group_allow_export,base.group_partner_manager",
+            email="personvern@kommune.example",
+        )
+        # A desk member who may also edit contacts (registry updates).
+        cls.clerk = cls._new_user(
+            "privacy_clerk",
+            "citizen_crm.group_frontdesk,base.group_partner_manager",
+        )
+        # An employee outside citizen_crm: may read contacts, not edit them.
+        cls.employee = cls._new_user("privacy_employee", "base.group_user")
+        cls.staff = cls.frontdesk | cls.caseworker | cls.supervisor
+        cls.queue = env.ref("citizen_crm.citizen_queue_servicetorg")
+        cls.queue.member_ids = cls.frontdesk | cls.caseworker
+        cls.employer = env["res.partner"].create(
+            {"name": "Fjordvik Sag AS", "is_company": True}
+        )
+        cls.norway = env.ref("base.no")
+        cls.secret_number = synthetic_id(datetime.date(1985, 3, 14))
+        cls.plain_number = synthetic_id(datetime.date(1990, 7, 2))
+        cls.protected = env["res.partner"].create(
+            {
+                "name": "Kari Skjult",
+                "is_citizen": True,
+                "national_id": cls.secret_number,
+                "address_protection": "strengt_fortrolig",
+                "street": "Hemmeligveien 7",
+                "street2": "Leilighet H0301",
+                "zip": "9911",
+                "city": "Skjulestad",
+                "country_id": cls.norway.id,
+                "phone": "+47 912 34 567",
+                "email": "kari.skjult@secret.example",
+                "parent_id": cls.employer.id,
+            }
+        )
+        cls.confidential_citizen = env["res.partner"].create(
+            {
+                "name": "Per Lukket",
+                "is_citizen": True,
+                "street": "Lukketgata 3",
+                "city": "Stengtby",
+                "phone": "+47 934 56 789",
+                "email": "per.fortrolig@secret.example",
+            }
+        )
+        # Protection applied after registration, as a registry update would.
+        cls.confidential_citizen.address_protection = "fortrolig"
+        cls.plain = env["res.partner"].create(
+            {
+                "name": "Ola Åpen",
+                "is_citizen": True,
+                "national_id": cls.plain_number,
+                "street": "Storgata 1",
+                "city": "Skjulestad",
+                "email": "ola@open.example",
+                "phone": "+47 400 00 000",
+            }
+        )
+        cls.secrets = [
+            "Hemmeligveien",
+            "H0301",
+            "9911",
+            "912 34 567",
+            "91234567",
+            "kari.skjult@secret.example",
+            "Lukketgata",
+            "Stengtby",
+            "934 56 789",
+            "per.fortrolig@secret.example",
+            "strengt_fortrolig",
+            "Strictly confidential",
+            "fortrolig",
+        ]
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    def assertNoSecret(self, data, secrets=None, msg=None):
+        text = (
+            data
+            if isinstance(data, str)
+            else json.dumps(data, default=str, ensure_ascii=False)
+        )
+        for secret in secrets or self.secrets:
+            self.assertNotIn(secret.lower(), text.lower(), msg or f"{secret!r} leaked")
+
+    def assertNoFullNumber(self, data, number=None):
+        text = data if isinstance(data, str) else json.dumps(data, default=str)
+        self.assertNotIn(number or self.secret_number, text)
+
+    @classmethod
+    def _new_portal_user(cls, partner, login):
+        """A portal user for the citizen ``partner``."""
+        return cls._new_user(
+            login, "base.group_portal", partner_id=partner.id, name=partner.name
+        )
+
+
+class CitizenPrivacyMailCommon(CitizenPrivacyCommon, MailCase):
+    """The privacy fixtures with mail's mocks and asserts (mock_mail_gateway,
+    the mails and notifications sent); MailCase flushes the tracking left by
+    setUpClass before each test."""
