@@ -4,6 +4,8 @@ tests, as crm/tests/common.py has it:
     CitizenCrmCommon                the shipped records, contexts and helpers
     ├── CitizenMunicipalitiesCommon two municipalities: queues, services, one
     │                               user per role, citizens, cases, inquiries
+    ├── CitizenMailCommon           (and mail's MailCommon) a queue with an alias,
+    │                               staff, citizens, gateway helpers
     ├── CitizenDeadlineCommon       a municipality with a working calendar and
     │                               Norway's public holidays, a servicetorg and
     │                               two departments (routing, SLA, deadlines)
@@ -16,12 +18,18 @@ Everything is created once per test class; each test runs in a savepoint.
 """
 
 import datetime
+import email.policy
 import json
+import time
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from random import randint
 
 from pytz import timezone, utc
 
-from odoo import Command
-from odoo.addons.mail.tests.common import MailCase
+from odoo import Command, fields
+from odoo.addons.mail.tests.common import MailCase, MailCommon
 from odoo.tests import TransactionCase, new_test_user
 
 from ..models import national_id as nid
@@ -42,6 +50,11 @@ SUPERVISOR = "citizen_crm.group_supervisor"
 PRIVACY = "citizen_crm.group_privacy_officer"
 
 OSLO = timezone("Europe/Oslo")
+
+# The mail gateway's test mails and the alias they are sent to.
+CORPUS_DIR = Path(__file__).parent / "mail_corpus"
+ALIAS = "postmottak"
+ALIAS_EMAIL = f"{ALIAS}@test.mycompany.com"
 
 
 def synthetic_id(birthdate, start=100, kind=nid.KIND_FNR, k1_remainder=0):
@@ -94,6 +107,9 @@ class CitizenCrmCommon(TransactionCase):
         return new_test_user(
             cls.env, login=login, groups=groups, context=MAIL_CONTEXT, **values
         )
+
+    def set_param(self, key, value):
+        self.env["ir.config_parameter"].sudo().set_param(key, value)
 
     def flush_tracking(self):
         """Write what a commit would write first: flush, then run the pre-commit
@@ -585,3 +601,159 @@ class CitizenPrivacyMailCommon(CitizenPrivacyCommon, MailCase):
     """The privacy fixtures with mail's mocks and asserts (mock_mail_gateway,
     the mails and notifications sent); MailCase flushes the tracking left by
     setUpClass before each test."""
+
+
+class CitizenMailCommon(CitizenCrmCommon, MailCommon):
+    """The mail gateway's fixtures on mail's MailCommon (its alias domain,
+    mail mocks and asserts): a front-line queue with an alias, staff who get
+    their notifications in Odoo, citizens writing in each language, and
+    helpers that feed real RFC 2822 text to message_process as the fetcher's
+    cron user (OdooBot) does."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The root's company is MailCommon's company_admin, the main company.
+        cls.company._citizen_ensure_inquiry_sequence()
+        user_values = {
+            "company_id": cls.company.id,
+            "notification_type": "inbox",
+        }
+        cls.user_frontdesk = cls._new_user(
+            "intake_frontdesk",
+            FRONTDESK,
+            name="Frida Frontdesk",
+            email="frida.frontdesk@test.example.com",
+            **user_values,
+        )
+        cls.user_caseworker = cls._new_user(
+            "intake_caseworker",
+            CASEWORKER,
+            name="Carl Caseworker",
+            email="carl.caseworker@test.example.com",
+            **user_values,
+        )
+        cls.user_supervisor = cls._new_user(
+            "intake_supervisor",
+            SUPERVISOR,
+            name="Siv Supervisor",
+            email="siv.supervisor@test.example.com",
+            **user_values,
+        )
+        cls.queue = cls.env["citizen.queue"].create(
+            {
+                "name": "Postmottak",
+                "code": "POST",
+                "queue_type": "front_line",
+                "company_id": cls.company.id,
+                "alias_name": ALIAS,
+                "alias_domain_id": cls.mail_alias_domain.id,
+                "member_ids": [(4, cls.user_frontdesk.id), (4, cls.user_caseworker.id)],
+            }
+        )
+        Partner = cls.env["res.partner"]
+        cls.citizen = Partner.create(
+            {
+                "name": "Kari Nordmann",
+                "email": "kari.nordmann@example.no",
+                "is_citizen": True,
+                "preferred_language": "nb",
+            }
+        )
+        cls.citizen_nn = Partner.create(
+            {
+                "name": "Ola Vestland",
+                "email": "ola.vestland@example.no",
+                "is_citizen": True,
+                "preferred_language": "nn",
+            }
+        )
+        cls.citizen_en = Partner.create(
+            {
+                "name": "Jane Expat",
+                "email": "jane.expat@example.com",
+                "is_citizen": True,
+                "preferred_language": "en",
+            }
+        )
+        cls.family = Partner.create(
+            [
+                {
+                    "name": name,
+                    "email": "familien.hansen@example.no",
+                    "is_citizen": True,
+                }
+                for name in ("Per Hansen", "Pål Hansen")
+            ]
+        )
+
+    # ------------------------------------------------------------
+    # Building and feeding messages
+    # ------------------------------------------------------------
+
+    def build_mail(
+        self,
+        subject="Spørsmål om eiendomsskatt",
+        email_from="Kari Nordmann <kari.nordmann@example.no>",
+        to=ALIAS_EMAIL,
+        body="Hei! Når kommer regningen for eiendomsskatt?",
+        date=None,
+        headers=None,
+        attachments=(),
+        html=None,
+        msg_id=None,
+    ):
+        """An RFC 2822 message as text, built with the standard library."""
+        message = EmailMessage(policy=email.policy.SMTP)
+        message["From"] = email_from
+        message["To"] = to
+        message["Subject"] = subject
+        message["Message-ID"] = msg_id or make_msgid(
+            idstring=f"{time.time():.7f}-{randint(0, 99999)}", domain="mail.example.no"
+        )
+        message["Date"] = date or format_datetime(
+            fields.Datetime.now().replace(tzinfo=datetime.UTC)
+        )
+        message.set_content(body)
+        if html:
+            message.add_alternative(html, subtype="html")
+        for filename, content, mimetype in attachments:
+            maintype, subtype = mimetype.split("/")
+            message.add_attachment(
+                content, maintype=maintype, subtype=subtype, filename=filename
+            )
+        # after the content, which would drop Content-* headers
+        for name, value in (headers or {}).items():
+            message[name] = value
+        return message.as_string()
+
+    def process(self, raw, model=False):
+        """Run the mail gateway as the fetcher's cron does (OdooBot)."""
+        return (
+            self.env["mail.thread"]
+            .with_user(self.user_root)
+            .message_process(model, raw)
+        )
+
+    def corpus(self, name):
+        return (CORPUS_DIR / name).read_bytes()
+
+    def last_inquiry(self):
+        return self.env["citizen.inquiry"].search([], order="id desc", limit=1)
+
+    def inquiry_count(self):
+        return (
+            self.env["citizen.inquiry"].with_context(active_test=False).search_count([])
+        )
+
+    def dead_letter_count(self):
+        return self.env["citizen.mail.dead.letter"].search_count([])
+
+    def sent_mails(self, email_to):
+        """mail.mail created during the test for an address."""
+        return self._new_mails.filtered(
+            lambda mail: (
+                email_to in (mail.email_to or "")
+                or email_to in mail.recipient_ids.mapped("email_normalized")
+            )
+        )
