@@ -1,22 +1,30 @@
-"""The citizen_crm test base hierarchy, one root and one class per family of
-tests, as crm/tests/common.py has it:
+"""The citizen_crm test base hierarchy, defined here alone as crm's is in
+crm/tests/common.py: one root with what every family shares, and one class
+per family of tests adding the records that family's tests need.
 
-    CitizenCrmCommon                the shipped records, contexts and helpers
-    ├── CitizenMunicipalitiesCommon two municipalities: queues, services, one
-    │                               user per role, citizens, cases, inquiries
-    ├── CitizenMailCommon           (and mail's MailCommon) a queue with an alias,
-    │                               staff, citizens, gateway helpers
-    ├── CitizenPortalCommon         (and HttpCase) two portal citizens with their
-    │                               inquiries and messages, services, web helpers
-    ├── CitizenDeadlineCommon       a municipality with a working calendar and
-    │                               Norway's public holidays, a servicetorg and
-    │                               two departments (routing, SLA, deadlines)
-    └── CitizenPrivacyCommon        one user per role in the main company,
-        │                           protected and ordinary citizens, and asserts
-        │                           that fail when a secret shows up
-        └── CitizenPrivacyMailCommon  the same with mail's MailCase mocks
+    CitizenCrmCommon                  the main company, the shipped channels and
+    │                                 stages, MAIL_CONTEXT, user factory,
+    │                                 flush_tracking, set_param
+    ├── CitizenMunicipalitiesCommon   two municipalities: queues, services, one
+    │                                 user per role, citizens, cases, inquiries
+    ├── CitizenDeadlineCommon         a municipality with a working calendar and
+    │                                 Norway's public holidays, a servicetorg and
+    │                                 two departments (routing, SLA, deadlines)
+    ├── CitizenPrivacyCommon          one user per role in the main company,
+    │   │                             protected and ordinary citizens, asserts
+    │   │                             that fail when a secret shows up
+    │   └── CitizenPrivacyMailCommon  the same with mail's MailCase mocks
+    ├── CitizenMailCommon             (with mail's MailCommon) a queue with an
+    │                                 alias, staff, citizens, and helpers feeding
+    │                                 RFC 2822 mail to message_process
+    └── CitizenPortalCommon           (with HttpCase) two portal citizens with
+                                      their inquiries and messages, services,
+                                      portal and web form helpers
 
-Everything is created once per test class; each test runs in a savepoint.
+The families share no records: each builds the company, staff and citizens
+its tests assert on (mail needs staff notified in Odoo, privacy staff
+notified by e-mail, routing a working calendar). Everything is created once
+per test class; each test runs in a savepoint.
 """
 
 import datetime
@@ -112,7 +120,7 @@ class CitizenCrmCommon(TransactionCase):
     @classmethod
     def _new_user(cls, login, groups, company=None, **values):
         """A test user created as mail's mail_new_test_user does (MAIL_CONTEXT),
-        in ``company`` alone if given, else in the main company."""
+        in ``company`` alone if given."""
         if company:
             values.update(company_id=company.id, company_ids=[Command.set(company.ids)])
         return new_test_user(
@@ -120,13 +128,14 @@ class CitizenCrmCommon(TransactionCase):
         )
 
     def set_param(self, key, value):
+        """Set a system parameter (ir.config_parameter) for this test."""
         self.env["ir.config_parameter"].sudo().set_param(key, value)
 
     def flush_tracking(self):
         """Write what a commit would write first: flush, then run the pre-commit
         hooks (tracking values, followers) and what they add, until none is
-        left. The same as mail's MailCase.flush_tracking, which mail-based
-        families inherit and call before each test."""
+        left. The same as mail's MailCase.flush_tracking (which MailCase also
+        calls before each test, in the families that mix it in)."""
         self.env.flush_all()
         self.env.cr.flush()
 
