@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged, users
 from odoo.tools import mute_logger
 
-from .common import MAIL_FAST_CONTEXT, CitizenCrmCase
+from .common import MAIL_CONTEXT, CitizenMunicipalitiesCommon
 
 CITIZEN_CRM_MODELS = [
     "citizen.inquiry",
@@ -19,7 +19,7 @@ CITIZEN_CRM_MODELS = [
 
 
 @tagged("post_install", "-at_install")
-class TestInquiryAccess(CitizenCrmCase):
+class TestInquiryAccess(CitizenMunicipalitiesCommon):
     def assertSees(self, expected):
         """The user finds exactly these inquiries, and can read each of them."""
         Inquiry = self.env["citizen.inquiry"].with_context(active_test=False)
@@ -214,7 +214,7 @@ class TestInquiryAccess(CitizenCrmCase):
             groups="base.group_user,citizen_crm.group_supervisor",
             company_id=self.company_a.id,
             company_ids=[Command.set((self.company_a | self.company_b).ids)],
-            context=MAIL_FAST_CONTEXT,
+            context=MAIL_CONTEXT,
         )
         Inquiry = self.env["citizen.inquiry"].with_user(user)
         only_a = Inquiry.with_context(allowed_company_ids=self.company_a.ids)
@@ -252,7 +252,7 @@ class TestInquiryAccess(CitizenCrmCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPortalPublicAccess(CitizenCrmCase):
+class TestPortalPublicAccess(CitizenMunicipalitiesCommon):
     @mute_logger("odoo.addons.base.models.ir_model")
     @users("tst_portal", "tst_public")
     def test_no_access_to_citizen_crm_models(self):

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .routing_common import CitizenDeadlineCommon, oslo
+from .common import CitizenDeadlineCommon, oslo
 
 # Batch sizes cycling through single registrations, small and big batches.
 CHUNKS = (1, 1, 3, 7, 1, 25, 2, 60)

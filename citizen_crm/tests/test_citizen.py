@@ -8,11 +8,11 @@ from odoo.tests import Form, tagged, users
 from odoo.tools import SQL, mute_logger
 
 from ..models import res_partner
-from .common import CitizenCrmCase, synthetic_id
+from .common import CitizenMunicipalitiesCommon, synthetic_id
 
 
 @tagged("post_install", "-at_install")
-class TestCitizenIdentity(CitizenCrmCase):
+class TestCitizenIdentity(CitizenMunicipalitiesCommon):
     def test_national_id_unique_per_company(self):
         Partner = self.env["res.partner"]
         # Citizens without a municipality: one number, one citizen.
@@ -219,7 +219,7 @@ class TestCitizenIdentity(CitizenCrmCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCitizenHistory(CitizenCrmCase):
+class TestCitizenHistory(CitizenMunicipalitiesCommon):
     @users("tst_frontdesk")
     def test_inquiry_counts_frontdesk(self):
         ola = self.citizen_ola.with_env(self.env)

@@ -2,13 +2,13 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common_mail import CitizenMailCase
+from .common import CitizenMailCommon
 
 COUNTER_VIEW = "citizen_crm.citizen_inquiry_view_form_counter"
 
 
 @tagged("post_install", "-at_install")
-class TestCounterIntake(CitizenMailCase):
+class TestCounterIntake(CitizenMailCommon):
     """The one-step counter form serves counter, phone and letter."""
 
     def _form(self, action_xmlid, user=None):

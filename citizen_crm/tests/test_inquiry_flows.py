@@ -5,13 +5,13 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, freeze_time, tagged, users
 
-from .common import CitizenCrmCase
+from .common import CitizenMunicipalitiesCommon
 
 COUNTER_VIEW = "citizen_crm.citizen_inquiry_view_form_counter"
 
 
 @tagged("post_install", "-at_install")
-class TestInquiryRegistration(CitizenCrmCase):
+class TestInquiryRegistration(CitizenMunicipalitiesCommon):
     def _register_form(self, action_xmlid):
         """Open the registration form the way the menu entry does."""
         action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
@@ -185,7 +185,7 @@ class TestInquiryRegistration(CitizenCrmCase):
 
 
 @tagged("post_install", "-at_install")
-class TestInquiryNumber(CitizenCrmCase):
+class TestInquiryNumber(CitizenMunicipalitiesCommon):
     def _create(self, user, **values):
         return (
             self.env["citizen.inquiry"]
@@ -261,7 +261,7 @@ class TestInquiryNumber(CitizenCrmCase):
 
 
 @tagged("post_install", "-at_install")
-class TestInquiryForward(CitizenCrmCase):
+class TestInquiryForward(CitizenMunicipalitiesCommon):
     def _forward_by_wizard(self, inquiries, queue, user=None, note=None):
         form = Form(
             self.env["citizen.inquiry.forward"].with_context(
@@ -372,7 +372,7 @@ class TestInquiryForward(CitizenCrmCase):
 
 
 @tagged("post_install", "-at_install")
-class TestInquiryClose(CitizenCrmCase):
+class TestInquiryClose(CitizenMunicipalitiesCommon):
     def _close_form(self, inquiries):
         return Form(
             self.env["citizen.inquiry.close"].with_context(
@@ -495,7 +495,7 @@ class TestInquiryClose(CitizenCrmCase):
 
 
 @tagged("post_install", "-at_install")
-class TestInquiryTracking(CitizenCrmCase):
+class TestInquiryTracking(CitizenMunicipalitiesCommon):
     def _tracked(self, inquiry):
         self.flush_tracking()
         return {

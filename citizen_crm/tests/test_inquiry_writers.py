@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
 
-from .routing_common import CitizenDeadlineCommon, oslo
+from .common import CitizenDeadlineCommon, oslo
 
 
 @tagged("post_install", "-at_install")

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .routing_common import CitizenDeadlineCommon, oslo
+from .common import CitizenDeadlineCommon, oslo
 
 
 @tagged("post_install", "-at_install")

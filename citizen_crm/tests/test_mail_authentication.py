@@ -18,7 +18,7 @@ from ..models.mail_authentication import (
     parse_header,
     sender_verdict,
 )
-from .common_mail import CitizenMailCase
+from .common import CitizenMailCommon
 
 NOW = "2026-03-02 10:00:00"
 MX = "mx.kommune.example"
@@ -121,7 +121,7 @@ class TestAuthenticationResults(TransactionCase):
 
 @tagged("post_install", "-at_install", "citizen_mail")
 @freeze_time(NOW)
-class TestMailSenderAuthentication(CitizenMailCase):
+class TestMailSenderAuthentication(CitizenMailCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -149,11 +149,6 @@ class TestMailSenderAuthentication(CitizenMailCase):
         inquiry._citizen_close("first_contact")
         self.flush_tracking()
         return inquiry
-
-    def flush_tracking(self):
-        """Write pending tracking messages, as a commit would."""
-        self.env.flush_all()
-        self.cr.flush()
 
     def _incoming(self, inquiry):
         return inquiry.message_ids.filtered(lambda m: m.message_type == "email")

@@ -12,7 +12,7 @@ from odoo.tools import mute_logger
 
 from ..models.citizen_mail_dead_letter import address_tokens
 from ..models.mail_thread_gateway import cache_headers
-from .common_mail import ALIAS_EMAIL, CORPUS_DIR, CitizenMailCase
+from .common import ALIAS_EMAIL, CORPUS_DIR, CitizenMailCommon
 
 GATEWAY_LOGGERS = (
     "odoo.addons.citizen_crm.models.mail_thread_gateway",
@@ -51,7 +51,7 @@ CORPUS_EXPECTED = {
 
 @tagged("post_install", "-at_install", "citizen_mail")
 @freeze_time("2026-03-02 10:00:00")
-class TestMailCorpus(CitizenMailCase):
+class TestMailCorpus(CitizenMailCommon):
     """Bad input never raises: it yields an inquiry or a dead letter."""
 
     def _run_corpus_file(self, path):
@@ -207,11 +207,8 @@ class TestMailCorpus(CitizenMailCase):
 
 
 @tagged("post_install", "-at_install", "citizen_mail")
-class TestMailDeadLetter(CitizenMailCase):
+class TestMailDeadLetter(CitizenMailCommon):
     """Size cap, time budget and failures keep the mail as a dead letter."""
-
-    def set_param(self, key, value):
-        self.env["ir.config_parameter"].sudo().set_param(key, value)
 
     @mute_logger(*GATEWAY_LOGGERS)
     def test_size_cap_then_retry(self):
@@ -393,7 +390,7 @@ class TestMailDeadLetter(CitizenMailCase):
 
 
 @tagged("post_install", "-at_install", "citizen_mail")
-class TestMailDeadLetterAttack(CitizenMailCase):
+class TestMailDeadLetterAttack(CitizenMailCommon):
     """Issue 23, items 5 and 8: a dead letter's content is the gateway's, its
     raw mail is read only by its queue, and no header stalls the intake."""
 
@@ -418,9 +415,6 @@ class TestMailDeadLetterAttack(CitizenMailCase):
                 "member_ids": [(4, cls.user_frontdesk_bygg.id)],
             }
         )
-
-    def set_param(self, key, value):
-        self.env["ir.config_parameter"].sudo().set_param(key, value)
 
     def raw_bytes(self, letter):
         return base64.b64decode(letter.with_context(bin_size=False).raw_message)

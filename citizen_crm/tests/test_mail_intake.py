@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
 
-from .common_mail import ALIAS_EMAIL, CitizenMailCase
+from .common import ALIAS_EMAIL, CitizenMailCommon
 
 NOW = "2026-03-02 10:00:00"
 DATE_HEADER = "Mon, 02 Mar 2026 09:15:00 +0100"
@@ -14,7 +14,7 @@ EN_DASH = "\u2013"
 
 @tagged("post_install", "-at_install", "citizen_mail")
 @freeze_time(NOW)
-class TestMailIntake(CitizenMailCase):
+class TestMailIntake(CitizenMailCommon):
     """New mail to a queue alias becomes an inquiry of that queue."""
 
     def test_new_mail_from_unknown_sender(self):
@@ -167,7 +167,7 @@ class TestMailIntake(CitizenMailCase):
 
 @tagged("post_install", "-at_install", "citizen_mail")
 @freeze_time(NOW)
-class TestMailReplies(CitizenMailCase):
+class TestMailReplies(CitizenMailCommon):
     """Replies land in the inquiry they answer."""
 
     def _new_inquiry(self):
@@ -265,7 +265,7 @@ class TestMailReplies(CitizenMailCase):
 
 @tagged("post_install", "-at_install", "citizen_mail")
 @freeze_time(NOW)
-class TestMailAcknowledgement(CitizenMailCase):
+class TestMailAcknowledgement(CitizenMailCommon):
     """One acknowledgement per new inquiry, never to automated mail."""
 
     def _ack_for(self, raw, email_to):
@@ -456,7 +456,7 @@ class TestMailAcknowledgement(CitizenMailCase):
 
 @tagged("post_install", "-at_install", "citizen_mail")
 @freeze_time(NOW)
-class TestMailAnswers(CitizenMailCase):
+class TestMailAnswers(CitizenMailCommon):
     """Answers written from the inquiry."""
 
     def test_answer_reply_to_queue_and_first_response(self):
@@ -498,7 +498,7 @@ class TestMailAnswers(CitizenMailCase):
 
 
 @tagged("post_install", "-at_install", "citizen_mail")
-class TestMailLoopGuard(CitizenMailCase):
+class TestMailLoopGuard(CitizenMailCommon):
     """Odoo's per-sender loop guard works on inquiries, on an index."""
 
     @mute_logger("odoo.addons.mail.models.mail_thread")

@@ -2,7 +2,7 @@ from odoo.tests import tagged
 from odoo.tests.common import warmup
 from odoo.tools import mute_logger
 
-from .common_mail import CitizenMailCase
+from .common import CitizenMailCommon
 
 # Queries for one e-mail through message_process, as the fetcher's cron user,
 # measured on Odoo 19 Community with citizen_crm alone (no other app hooking
@@ -18,7 +18,7 @@ REPLY = 32
 
 
 @tagged("post_install", "-at_install", "citizen_mail")
-class TestMailPerformance(CitizenMailCase):
+class TestMailPerformance(CitizenMailCommon):
     @warmup
     @mute_logger("odoo.addons.mail.models.mail_thread")
     def test_query_count_new_mail_from_citizen(self):

@@ -11,19 +11,19 @@ test_portal.py).
 import datetime
 
 from odoo import Command
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tests.common import warmup
 
 from ..models import national_id as nid
 from ..models.citizen_audit_log import LOG_IDENTITY_SEARCHES
-
-# Context keys mail's own tests use to create fixtures fast.
-FAST = {
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_notrack": True,
-    "no_reset_password": True,
-}
+from .common import (
+    CASEWORKER,
+    FRONTDESK,
+    MAIL_CONTEXT,
+    SUPERVISOR,
+    CitizenCrmCommon,
+    synthetic_id,
+)
 
 # Budgets (queries): measured on Odoo 19 Community with citizen_crm alone,
 # plus a small margin.
@@ -51,30 +51,20 @@ IDENTITY_NAME_SEARCH = 3  # typed into the citizen field: and the display name
 
 
 @tagged("post_install", "-at_install", "citizen_performance")
-class TestPerformance(TransactionCase):
+class TestPerformance(CitizenCrmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env(context=dict(cls.env.context, **FAST))
-        cls.company = env.company
+        env = cls.env(context=dict(cls.env.context, **MAIL_CONTEXT))
         cls.front = env.ref("citizen_crm.citizen_queue_servicetorg")
-        cls.user_frontdesk = new_test_user(
-            env,
-            login="perf_frontdesk",
-            groups="base.group_user,citizen_crm.group_frontdesk",
-            context=FAST,
+        cls.user_frontdesk = cls._new_user(
+            "perf_frontdesk", f"base.group_user,{FRONTDESK}"
         )
-        cls.user_caseworker = new_test_user(
-            env,
-            login="perf_caseworker",
-            groups="base.group_user,citizen_crm.group_caseworker",
-            context=FAST,
+        cls.user_caseworker = cls._new_user(
+            "perf_caseworker", f"base.group_user,{CASEWORKER}"
         )
-        cls.user_supervisor = new_test_user(
-            env,
-            login="perf_supervisor",
-            groups="base.group_user,citizen_crm.group_supervisor",
-            context=FAST,
+        cls.user_supervisor = cls._new_user(
+            "perf_supervisor", f"base.group_user,{SUPERVISOR}"
         )
         cls.front.member_ids = [Command.link(cls.user_frontdesk.id)]
         cls.back_offices = env["citizen.queue"].create(
@@ -100,7 +90,7 @@ class TestPerformance(TransactionCase):
                     "name": f"Perf Citizen {index}",
                     "email": f"perf.citizen.{index}@example.org",
                     "phone": f"+47 912 34 5{index:02d}",
-                    "national_id": cls._synthetic_id(datetime.date(1980, 1, 1 + index)),
+                    "national_id": synthetic_id(datetime.date(1980, 1, 1 + index)),
                 }
                 for index in range(5)
             ]
@@ -112,20 +102,12 @@ class TestPerformance(TransactionCase):
                     "partner_id": cls.citizens[index % 5].id,
                     "queue_id": (cls.front | cls.back_offices)[index % 6].id,
                     "service_id": cls.service.id if index % 2 else False,
-                    "channel_id": env.ref("citizen_crm.channel_phone").id,
+                    "channel_id": cls.channel_phone.id,
                 }
                 for index in range(30)
             ]
         )
         cls.inquiries[:10]._citizen_close("first_contact")
-
-    @staticmethod
-    def _synthetic_id(birthdate):
-        for individual in range(100, 500):
-            number = nid.generate(birthdate, individual, synthetic=True)
-            if number:
-                return number
-        raise AssertionError("no valid identity number for this date")
 
     def _counter_form(self, env):
         action = env["ir.actions.act_window"]._for_xml_id(

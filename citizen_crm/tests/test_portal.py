@@ -3,11 +3,11 @@ from odoo.tests import tagged, warmup
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .portal_common import PDF_BYTES, CitizenPortalCase
+from .common import PDF_BYTES, CitizenPortalCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCitizenPortal(CitizenPortalCase):
+class TestCitizenPortal(CitizenPortalCommon):
     # ------------------------------------------------------------
     # /my/inquiries
     # ------------------------------------------------------------

@@ -1,11 +1,11 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 
-from .privacy_common import PrivacyCase
+from .common import CitizenPrivacyCommon
 
 
 @tagged("post_install", "-at_install")
-class TestAuditTrail(PrivacyCase):
+class TestAuditTrail(CitizenPrivacyCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

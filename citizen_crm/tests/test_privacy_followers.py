@@ -6,15 +6,14 @@ would keep receiving every new message of it (issue 23, item 3).
 """
 
 from odoo import Command
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged, users
 
-from .privacy_common import MAIL_CONTEXT, PrivacyCase
+from .common import MAIL_CONTEXT, CitizenPrivacyMailCommon
 
 
 @tagged("post_install", "-at_install")
-class TestConfidentialFollowers(PrivacyCase, MailCase):
+class TestConfidentialFollowers(CitizenPrivacyMailCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -5,11 +5,11 @@ from datetime import datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged, users
 
-from .privacy_common import PrivacyCase
+from .common import CitizenPrivacyCommon
 
 
 @tagged("post_install", "-at_install")
-class TestGdpr(PrivacyCase):
+class TestGdpr(CitizenPrivacyCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -154,7 +154,7 @@ class TestGdpr(PrivacyCase):
 
     def test_erasure_end_to_end_and_rerun(self):
         partner = self.protected
-        portal_user = self.new_portal_user(partner, "kari_portal")
+        portal_user = self._new_portal_user(partner, "kari_portal")
         request = (
             self.env["citizen.gdpr.request"]
             .with_user(self.officer)
@@ -312,7 +312,7 @@ class TestGdpr(PrivacyCase):
 
 
 @tagged("post_install", "-at_install")
-class TestGdprAccessDisclosure(PrivacyCase):
+class TestGdprAccessDisclosure(CitizenPrivacyCommon):
     """The access report gives the citizen their own data: not internal notes,
     not the staff who handled them, not who reported them."""
 

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .routing_common import CitizenDeadlineCommon, oslo
+from .common import CitizenDeadlineCommon, oslo
 
 
 @tagged("post_install", "-at_install")

@@ -1,11 +1,13 @@
+from datetime import date
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged, users
 
-from .privacy_common import PrivacyCase, synthetic_number
+from .common import CitizenPrivacyCommon, synthetic_id
 
 
 @tagged("post_install", "-at_install")
-class TestIdentityNumber(PrivacyCase):
+class TestIdentityNumber(CitizenPrivacyCommon):
     @users("privacy_frontdesk", "privacy_caseworker", "privacy_supervisor")
     def test_full_number_unreadable_outside_privacy_officers(self):
         partner = self.env["res.partner"].browse(self.plain.id)
@@ -84,7 +86,7 @@ class TestIdentityNumber(PrivacyCase):
         self.assertEqual(entries.partner_id, self.plain)
         self.assertNoFullNumber(entries.read(), self.plain_number)
         # A valid number nobody holds is a lookup too, and logged as one.
-        unknown = synthetic_number(1971, 11, 30)
+        unknown = synthetic_id(date(1971, 11, 30))
         self.assertFalse(Partner.search([("national_id_masked", "=", unknown)]))
         misses = self._search_entries() - entries
         self.assertEqual((len(misses), misses.partner_id), (1, self.env["res.partner"]))
@@ -133,11 +135,11 @@ class TestIdentityNumber(PrivacyCase):
         # Records created in this transaction are not tracked until it commits.
         self.flush_tracking()
         partner = self.plain.with_context(mail_notrack=False, tracking_disable=False)
-        new_number = synthetic_number(1977, 11, 5)
+        new_number = synthetic_id(date(1977, 11, 5))
         # Registering through the masked field (partner managers may write).
         partner.with_user(self.officer).write({"national_id_masked": new_number})
         partner.sudo().write(
-            {"national_id": synthetic_number(1966, 1, 9), "name": "Ola Endret"}
+            {"national_id": synthetic_id(date(1966, 1, 9)), "name": "Ola Endret"}
         )
         self.flush_tracking()
         values = (
@@ -151,7 +153,7 @@ class TestIdentityNumber(PrivacyCase):
             .read(["old_value_char", "new_value_char", "field_id"])
         )
         self.assertTrue(values, "the name change is tracked: tracking is on")
-        for number in (self.plain_number, new_number, synthetic_number(1966, 1, 9)):
+        for number in (self.plain_number, new_number, synthetic_id(date(1966, 1, 9))):
             self.assertNoFullNumber(values, number)
             self.assertNoFullNumber(values, number[:6] + "*****")
         changes = self.env["citizen.audit.log"].search(
@@ -177,7 +179,7 @@ class TestIdentityNumber(PrivacyCase):
 
 
 @tagged("post_install", "-at_install")
-class TestIdentityNumberWriters(PrivacyCase):
+class TestIdentityNumberWriters(CitizenPrivacyCommon):
     """Registering an identity number is citizen-service work: an employee of
     another department who may edit contacts must not set one."""
 
@@ -189,7 +191,7 @@ class TestIdentityNumberWriters(PrivacyCase):
             "privacy_contact_editor",
             groups="base.group_user,base.group_partner_manager",
         )
-        cls.new_number = synthetic_number(1977, 11, 5)
+        cls.new_number = synthetic_id(date(1977, 11, 5))
 
     def test_attack_contact_editor_sets_identity_number(self):
         partner = self.plain.with_user(self.contact_editor)
@@ -228,7 +230,7 @@ class TestIdentityNumberWriters(PrivacyCase):
         days = {self.frontdesk: 1, self.caseworker: 2, self.supervisor: 3}
         for user, day in days.items():
             with self.subTest(user=user.login):
-                number = synthetic_number(1981, 4, day)
+                number = synthetic_id(date(1981, 4, day))
                 partner = (
                     self.env["res.partner"]
                     .with_user(user)
@@ -236,8 +238,8 @@ class TestIdentityNumberWriters(PrivacyCase):
                 )
                 self.assertEqual(partner.sudo().national_id, number)
                 form = Form(partner)
-                form.national_id_masked = synthetic_number(1982, 5, day)
+                form.national_id_masked = synthetic_id(date(1982, 5, day))
                 form.save()
                 self.assertEqual(
-                    partner.sudo().national_id, synthetic_number(1982, 5, day)
+                    partner.sudo().national_id, synthetic_id(date(1982, 5, day))
                 )

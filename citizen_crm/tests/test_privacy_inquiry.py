@@ -1,12 +1,11 @@
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 
-from .privacy_common import PrivacyCase
+from .common import CitizenPrivacyMailCommon
 
 
 @tagged("post_install", "-at_install")
-class TestConfidentialInquiry(PrivacyCase, MailCase):
+class TestConfidentialInquiry(CitizenPrivacyMailCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -1,12 +1,11 @@
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .privacy_common import PrivacyCase
+from .common import CitizenPrivacyMailCommon
 
 
 @tagged("post_install", "-at_install")
-class TestProtectedMail(PrivacyCase, MailCase):
+class TestProtectedMail(CitizenPrivacyMailCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

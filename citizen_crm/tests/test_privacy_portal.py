@@ -2,16 +2,16 @@ from odoo.exceptions import AccessError
 from odoo.http import Request
 from odoo.tests import HttpCase, tagged
 
-from .privacy_common import PrivacyCase
+from .common import CitizenPrivacyCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPortalPrivacy(HttpCase, PrivacyCase):
+class TestPortalPrivacy(HttpCase, CitizenPrivacyCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.protected_user = cls.new_portal_user(cls, cls.protected, "kari_portal")
-        cls.plain_user = cls.new_portal_user(cls, cls.plain, "ola_portal")
+        cls.protected_user = cls._new_portal_user(cls.protected, "kari_portal")
+        cls.plain_user = cls._new_portal_user(cls.plain, "ola_portal")
 
     def test_portal_user_reads_no_identity_number(self):
         for user in (self.protected_user, self.plain_user):

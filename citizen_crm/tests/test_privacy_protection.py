@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 
-from .privacy_common import PrivacyCase
+from .common import CitizenPrivacyCommon
 
 CONTACT_FIELDS = [
     "street",
@@ -21,7 +21,7 @@ CONTACT_FIELDS = [
 
 
 @tagged("post_install", "-at_install")
-class TestAddressProtection(PrivacyCase):
+class TestAddressProtection(CitizenPrivacyCommon):
     def _protected_ids(self):
         return (self.protected | self.confidential_citizen).ids
 

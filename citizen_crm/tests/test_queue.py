@@ -5,11 +5,11 @@ from psycopg2 import IntegrityError
 from odoo.tests import tagged, users
 from odoo.tools import mute_logger
 
-from .common import CitizenCrmCase
+from .common import CitizenMunicipalitiesCommon
 
 
 @tagged("post_install", "-at_install")
-class TestQueue(CitizenCrmCase):
+class TestQueue(CitizenMunicipalitiesCommon):
     def test_each_queue_has_its_alias(self):
         inquiry_model = self.env["ir.model"]._get("citizen.inquiry")
         queues = self.env["citizen.queue"].search([])

@@ -1,7 +1,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .routing_common import CitizenDeadlineCommon
+from .common import CitizenDeadlineCommon
 
 MAIL = """From: {sender}
 To: {to}

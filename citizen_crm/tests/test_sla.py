@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .routing_common import CitizenDeadlineCommon, oslo
+from .common import CitizenDeadlineCommon, oslo
 
 
 @tagged("post_install", "-at_install")

@@ -5,7 +5,7 @@ from lxml import etree
 
 from odoo.tests import tagged
 
-from .common import CitizenCrmCase
+from .common import CitizenMunicipalitiesCommon
 
 STAFF_LOGINS = (
     "tst_frontdesk",
@@ -17,7 +17,7 @@ STAFF_LOGINS = (
 
 
 @tagged("post_install", "-at_install")
-class TestViews(CitizenCrmCase):
+class TestViews(CitizenMunicipalitiesCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -230,7 +230,7 @@ class TestViews(CitizenCrmCase):
 
 
 @tagged("post_install", "-at_install")
-class TestInquiryAnalysis(CitizenCrmCase):
+class TestInquiryAnalysis(CitizenMunicipalitiesCommon):
     """The figures of the pivot view (Reporting > Inquiry Analysis)."""
 
     @classmethod

@@ -6,13 +6,13 @@ from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .portal_common import PDF_BYTES, CitizenPortalCase
+from .common import PDF_BYTES, CitizenPortalCommon
 
 FORM_LOGGER = "odoo.addons.citizen_crm.controllers.main"
 
 
 @tagged("post_install", "-at_install")
-class TestCitizenWebForm(CitizenPortalCase):
+class TestCitizenWebForm(CitizenPortalCommon):
     def _form_data(self, **values):
         data = {
             "service_id": str(self.service_kindergarten.id),
