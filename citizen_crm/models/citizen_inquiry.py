@@ -409,11 +409,7 @@ class CitizenInquiry(models.Model):
         inquiries = super(CitizenInquiry, model).create(vals_list).with_env(self.env)
         # After, in this order.
         inquiries._citizen_check_closing_resolution()
-        self.browse(
-            inquiry.id
-            for inquiry, directly in zip(inquiries, answered, strict=True)
-            if directly and not inquiry.is_closed
-        )._citizen_close("first_contact")
+        inquiries._citizen_close_answered_directly(answered)
         inquiries._citizen_log_routing(routes, assigned)
         inquiries._citizen_start_sla_clock()
         inquiries._citizen_clear_restricted_contact()
@@ -525,6 +521,16 @@ class CitizenInquiry(models.Model):
             if "date_closed" in vals and not vals["date_closed"]:
                 del vals["date_closed"]
 
+    def _citizen_close_answered_directly(self, answered):
+        """Close the new inquiries (``self``) whose ``answered`` flag says the
+        citizen got the answer at the counter or on the phone. Done after
+        creation, where the stage may still set the closing date."""
+        self.browse(
+            inquiry.id
+            for inquiry, directly in zip(self, answered, strict=True)
+            if directly and not inquiry.is_closed
+        )._citizen_close("first_contact")
+
     def _citizen_check_closing_resolution(self):
         """A new inquiry registered as closed says how it was resolved."""
         if self.filtered(lambda i: i.is_closed and not i.resolution):
@@ -568,7 +574,7 @@ class CitizenInquiry(models.Model):
             queue_inquiries.write(vals)
             # Closing answers the citizen: it is the first response when no
             # message did it before.
-            unanswered._citizen_mark_first_response(queue_inquiries[:1].date_closed)
+            unanswered._citizen_mark_first_response()
         return True
 
     def action_reopen(self):
