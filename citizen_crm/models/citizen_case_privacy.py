@@ -1,5 +1,10 @@
 from odoo import api, fields, models
 
+# The models this file's classes inherit, defined before them whatever the
+# order of models/__init__.py.
+from . import (  # noqa: F401
+    citizen_case,
+)
 from .citizen_inquiry_privacy import SCREENED, screen_title
 
 

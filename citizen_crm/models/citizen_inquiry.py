@@ -4,6 +4,19 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+# The models this file's classes inherit, defined before them whatever the
+# order of models/__init__.py.
+from . import (  # noqa: F401
+    citizen_inquiry_counter,
+    citizen_inquiry_deadlines,
+    citizen_inquiry_gdpr,
+    citizen_inquiry_legal,
+    citizen_inquiry_mail,
+    citizen_inquiry_portal,
+    citizen_inquiry_privacy,
+    citizen_inquiry_routing,
+    citizen_inquiry_sla,
+)
 from .citizen_inquiry_privacy import FOLLOWER_ACCESS_FIELDS
 from .mail_thread_gateway import record_inquiries
 
@@ -437,6 +450,8 @@ class CitizenInquiry(models.Model):
             )
         result = super().write(vals)
         # After, in this order.
+        if "stage_id" in vals:
+            self._citizen_stamp_closing_date()
         relinked._citizen_rotate_access_token()
         self._citizen_apply_sla_clock(sla_clock)
         if {"partner_id", "partner_email", "partner_phone"} & set(vals):
@@ -520,6 +535,11 @@ class CitizenInquiry(models.Model):
         for vals in vals_list:
             if "date_closed" in vals and not vals["date_closed"]:
                 del vals["date_closed"]
+
+    def _citizen_stamp_closing_date(self):
+        """Compute the closing date now, at the stage change: computed
+        whenever it is next read, it would say when it was read."""
+        self.mapped("date_closed")
 
     def _citizen_close_answered_directly(self, answered):
         """Close the new inquiries (``self``) whose ``answered`` flag says the

@@ -1,6 +1,12 @@
 from odoo import api, fields, models, tools
 from odoo.tools.mail import email_normalize_all
 
+# The models this file's classes inherit, defined before them whatever the
+# order of models/__init__.py.
+from . import (  # noqa: F401
+    citizen_registry_cache,
+)
+
 # The partner fields that a protected citizen's record must not hold: they are
 # kept here instead, where only privacy officers can read them.
 PROTECTED_CONTACT_FIELDS = (

@@ -5,6 +5,14 @@ from odoo import fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+# The models this file's classes inherit, defined before them whatever the
+# order of models/__init__.py.
+from . import (  # noqa: F401
+    citizen_queue,
+    citizen_registry_cache,
+    citizen_sla_mixin,
+)
+
 ASSIGNMENT_METHODS = [
     ("none", "Manual"),
     ("round_robin", "Round-robin"),

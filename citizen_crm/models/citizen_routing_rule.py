@@ -6,6 +6,11 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import ormcache
 
+# The models this file's classes inherit, defined before them whatever the
+# order of models/__init__.py.
+from . import (  # noqa: F401
+    citizen_registry_cache,
+)
 from .citizen_inquiry import PRIORITIES
 
 _logger = logging.getLogger(__name__)

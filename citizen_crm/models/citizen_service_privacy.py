@@ -1,5 +1,11 @@
 from odoo import fields, models
 
+# The models this file's classes inherit, defined before them whatever the
+# order of models/__init__.py.
+from . import (  # noqa: F401
+    citizen_service,
+)
+
 
 class CitizenService(models.Model):
     _inherit = "citizen.service"

@@ -1,5 +1,12 @@
 from odoo import fields, models
 
+# The models this file's classes inherit, defined before them whatever the
+# order of models/__init__.py.
+from . import (  # noqa: F401
+    citizen_service,
+    citizen_sla_mixin,
+)
+
 
 class CitizenService(models.Model):
     """A service's own targets win over those of the queue handling it."""

@@ -1,5 +1,11 @@
 from odoo import models
 
+# The models this file's classes inherit, defined before them whatever the
+# order of models/__init__.py.
+from . import (  # noqa: F401
+    citizen_registry_cache,
+)
+
 
 class MailAlias(models.Model):
     """The inquiry aliases are cached for the mail gateway

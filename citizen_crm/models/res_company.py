@@ -26,6 +26,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._citizen_ensure_inquiry_sequence()
+        companies._citizen_generate_public_holidays()
         return companies
 
     def _citizen_ensure_inquiry_sequence(self):

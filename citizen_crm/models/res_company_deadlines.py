@@ -36,12 +36,6 @@ class ResCompany(models.Model):
         "The legal deadline reminder cannot be negative.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        companies = super().create(vals_list)
-        companies._citizen_generate_public_holidays()
-        return companies
-
     def _citizen_working_time(self, start):
         """Working time on the company's calendar from ``start``, or None."""
         self.ensure_one()

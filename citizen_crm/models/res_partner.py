@@ -275,26 +275,43 @@ class ResPartner(models.Model):
                         self.env._("The identity number must be stored as 11 digits.")
                     )
 
+    # Every step of every concern of res.partner (identity numbers here,
+    # protection in res_partner_protection.py), in the order it runs.
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("national_id"):
-                vals["national_id"] = self._citizen_normalize_national_id(
-                    vals["national_id"]
-                )
-                vals.setdefault("is_citizen", True)
-            if vals.get("national_id_masked") and "*" not in vals["national_id_masked"]:
-                vals.setdefault("is_citizen", True)
-            self._citizen_drop_empty_birthdate(vals)
-        return super().create(vals_list)
+            self._citizen_identity_vals(vals, new=True)
+        vaulted_list = self._citizen_split_protected_vals_list(vals_list)
+        partners = super().create(vals_list)
+        partners._citizen_fill_vaults(vaulted_list)
+        partners._citizen_log_new_numbers(vals_list)
+        return partners
 
     def write(self, vals):
+        self._citizen_identity_vals(vals)
+
+        # The ORM's write past this entry point, on the records protection
+        # chooses (explicit: records, not self).
+        def orm_write(records, values):
+            return super(ResPartner, records).write(values)  # noqa: UP008
+
+        return self._citizen_protected_write(vals, orm_write)
+
+    @api.model
+    def _citizen_identity_vals(self, vals, new=False):
+        """Store the identity number as its 11 digits; a new partner with a
+        full number is a citizen."""
         if vals.get("national_id"):
             vals["national_id"] = self._citizen_normalize_national_id(
                 vals["national_id"]
             )
+            if new:
+                vals.setdefault("is_citizen", True)
+        masked = vals.get("national_id_masked")
+        if new and masked and "*" not in masked:
+            vals.setdefault("is_citizen", True)
         self._citizen_drop_empty_birthdate(vals)
-        return super().write(vals)
 
     @api.model
     def _citizen_drop_empty_birthdate(self, vals):

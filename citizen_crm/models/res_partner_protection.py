@@ -287,8 +287,11 @@ class ResPartner(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _citizen_split_protected_vals_list(self, vals_list):
+        """Take the contact data of new restricted citizens out of their
+        values (in place); returns, per values, what goes to the vault (None
+        for an unrestricted citizen)."""
         vaulted_list = []
         for vals in vals_list:
             if self._citizen_vals_restricted(vals):
@@ -298,15 +301,21 @@ class ResPartner(models.Model):
                 vaulted_list.append(vaulted)
             else:
                 vaulted_list.append(None)
-        partners = super().create(vals_list)
-        for partner, vaulted in zip(partners, vaulted_list, strict=True):
+        return vaulted_list
+
+    def _citizen_fill_vaults(self, vaulted_list):
+        """Give the new restricted citizens of ``self`` their vault, holding
+        what _citizen_split_protected_vals_list took out."""
+        for partner, vaulted in zip(self, vaulted_list, strict=True):
             if vaulted is not None:
                 vault = partner._citizen_vault()
                 if vaulted:
                     vault.write(vaulted)
-        with_number = partners.browse(
+
+    def _citizen_log_new_numbers(self, vals_list):
+        with_number = self.browse(
             partner.id
-            for partner, vals in zip(partners, vals_list, strict=True)
+            for partner, vals in zip(self, vals_list, strict=True)
             if vals.get("national_id")
         )
         if with_number:
@@ -316,11 +325,14 @@ class ResPartner(models.Model):
                 field_names=["national_id"],
                 description="Identity number registered",
             )
-        return partners
 
-    def write(self, vals):
+    def _citizen_protected_write(self, vals, write):
+        """Write ``vals`` with ``write(records, values)`` (the ORM's write,
+        past res.partner's entry point), keeping a restricted citizen's
+        contact data in the vault, applying or lifting protection, and
+        leaving the audit entries."""
         if self.env.context.get(INTERNAL):
-            return super().write(vals)
+            return write(self, vals)
         protection_keys = {"address_protection", "citizen_contact_via_officer"}
         before = {}
         if protection_keys & set(vals):
@@ -336,11 +348,11 @@ class ResPartner(models.Model):
             # right to change these partners in the first place.
             restricted.check_access("write")
             others = self - restricted
-            result = super(ResPartner, others).write(vals) if others else True
+            result = write(others, vals) if others else True
             if kept:
-                super(ResPartner, restricted).write(kept)
+                write(restricted, kept)
         else:
-            result = super().write(vals)
+            result = write(self, vals)
         if before:
             newly = self.filtered(
                 lambda p: p._citizen_is_protected() and not before[p.id]

@@ -2,6 +2,12 @@ from pytz import utc
 
 from odoo import models, tools
 
+# The models this file's classes inherit, defined before them whatever the
+# order of models/__init__.py.
+from . import (  # noqa: F401
+    citizen_registry_cache,
+)
+
 
 class ResourceCalendar(models.Model):
     """Work intervals cached per calendar and window.

@@ -7,8 +7,10 @@ of the imports in models/__init__.py: these checks are what makes the
 behaviour independent of that order.
 """
 
+import ast
 import inspect
 from collections import defaultdict
+from pathlib import Path
 
 from odoo import models
 from odoo.tests import TransactionCase, tagged
@@ -36,6 +38,48 @@ ENTRY_POINTS = {
     "_message_post_after_hook",
     "_compute_display_name",
 }
+
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+def model_declarations():
+    """{module name: (its classes' (_name, [_inherit]), the addon modules it
+    imports)} for every file of models/, read from the source."""
+    result = {}
+    for path in sorted(MODELS_DIR.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        imported = set()
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    imported.add(node.module)
+                else:
+                    imported.update(alias.name for alias in node.names)
+        classes = []
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            attrs = {
+                target.id: stmt.value
+                for stmt in node.body
+                if isinstance(stmt, ast.Assign)
+                for target in stmt.targets
+                if isinstance(target, ast.Name)
+            }
+            name = attrs.get("_name")
+            inherit = attrs.get("_inherit")
+            name = name.value if isinstance(name, ast.Constant) else None
+            if isinstance(inherit, ast.Constant):
+                inherit = [inherit.value]
+            elif isinstance(inherit, ast.List):
+                inherit = [elt.value for elt in inherit.elts]
+            else:
+                inherit = []
+            if name or inherit:
+                classes.append((name or inherit[0], inherit))
+        result[path.stem] = (classes, imported)
+    return result
 
 
 def definition_classes(model):
@@ -123,3 +167,49 @@ class TestInquiryArchitecture(TransactionCase):
                     if name in vars(cls) and getattr(cls, "pool", None) is None
                 )
                 self.assertEqual(owner.__module__, MAIN_MODULE)
+
+
+@tagged("post_install", "-at_install")
+class TestImportOrder(TransactionCase):
+    """Odoo builds a model from its classes in the order their files were
+    imported; two classes of the addon overriding one method of a model
+    would run in the order of models/__init__.py."""
+
+    def test_each_file_imports_the_models_it_inherits(self):
+        declarations = model_declarations()
+        defined_in = {
+            name: module
+            for module, (classes, _imported) in declarations.items()
+            for name, inherit in classes
+            if name not in inherit
+        }
+        for module, (classes, imported) in declarations.items():
+            for _model, inherit in classes:
+                for parent in inherit:
+                    where = defined_in.get(parent)
+                    if where and where != module:
+                        with self.subTest(module=module, parent=parent):
+                            self.assertIn(where, imported)
+
+    def test_no_two_extensions_override_one_method(self):
+        for name in self.env.registry:
+            classes = definition_classes(self.env[name])
+            extensions = [
+                cls
+                for cls in classes
+                if cls.__module__.startswith(ADDON_PREFIX)
+                and cls._name == name
+                and (
+                    name in cls._inherit
+                    if isinstance(cls._inherit, list)
+                    else name == cls._inherit
+                )
+            ]
+            defined = defaultdict(list)
+            for cls in extensions:
+                for method in methods(cls):
+                    defined[method].append(cls.__module__)
+            twice = {
+                method: where for method, where in defined.items() if len(where) > 1
+            }
+            self.assertFalse(twice, f"{name}: methods overridden by two extensions")
