@@ -597,6 +597,37 @@ class CitizenInquiry(models.Model):
             unanswered._citizen_mark_first_response()
         return True
 
+    def _citizen_suggested_resolutions(self):
+        """{inquiry: the resolution its history points to, or False}: a case
+        linked to it, a case opened; forwarded, forwarded. Otherwise nothing:
+        only the user knows whether the citizen was answered at the first
+        contact, and a default would inflate that share."""
+        forwarded_subtype = self.env["ir.model.data"]._xmlid_to_res_id(
+            "citizen_crm.mt_inquiry_forwarded"
+        )
+        # sudo: only whether a forward was logged on inquiries the user closes
+        forwarded = {
+            res_id
+            for (res_id,) in self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("subtype_id", "=", forwarded_subtype),
+                ],
+                ["res_id"],
+            )
+        }
+        return {
+            inquiry: "case_opened"
+            if inquiry.case_id
+            else "forwarded"
+            if inquiry.id in forwarded
+            else False
+            for inquiry in self
+        }
+
     def action_reopen(self):
         """The citizen comes back: the inquiry goes back to the first open stage."""
         for inquiry in self.filtered("is_closed"):
@@ -612,6 +643,65 @@ class CitizenInquiry(models.Model):
                 partner_ids=inquiry.user_id.partner_id.ids,
             )
         return True
+
+    def action_register(self):
+        """The counter form's Register button (the form saves first): say the
+        number to tell the citizen, and open the inquiry where the user may
+        still read it (routing may have sent it to a back office)."""
+        self.ensure_one()
+        # sudo: the number of the inquiry the user has just registered
+        number = self.sudo().number
+        params = {
+            "type": "success",
+            "sticky": True,
+            "title": self.env._("Inquiry %(number)s registered", number=number),
+            "message": self.env._(
+                "Give the citizen the number %(number)s: it is their reference "
+                "in every answer and on the tracking page.",
+                number=number,
+            ),
+        }
+        if self.has_access("read"):
+            params["next"] = {
+                "type": "ir.actions.act_window",
+                "res_model": self._name,
+                "res_id": self.id,
+                "views": [[False, "form"]],
+                "target": "current",
+            }
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": params,
+        }
+
+    @api.model
+    def _citizen_home_action(self):
+        """Where the Servicetorg app opens for the user: the queue overview
+        for a supervisor, the servicetorg's open inquiries (today's desk, with
+        the Register menu above) for the front desk, their queues' open
+        inquiries for a caseworker."""
+        user = self.env.user
+        if user.has_group("citizen_crm.group_supervisor"):
+            return self.env["ir.actions.act_window"]._for_xml_id(
+                "citizen_crm.citizen_queue_action_overview"
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "citizen_crm.citizen_inquiry_action"
+        )
+        if user.has_group("citizen_crm.group_frontdesk"):
+            action["name"] = self.env._("Today's Desk")
+            action["context"] = {
+                "search_default_filter_front_line": 1,
+                "search_default_filter_open": 1,
+            }
+        else:
+            action["name"] = self.env._("My Queues")
+            action["context"] = {
+                "search_default_filter_my_queues": 1,
+                "search_default_filter_open": 1,
+            }
+        return action
 
     def action_assign_to_me(self):
         self.write({"user_id": self.env.uid})
