@@ -34,6 +34,20 @@ class CitizenInquiryPortal(models.AbstractModel):
     _name = "citizen.inquiry.portal"
     _description = "Inquiry: Portal"
 
+    # Channels on which the description is what the citizen wrote; at the
+    # counter, on the phone or from a letter it is the staff's note.
+    CITIZEN_WRITTEN_CHANNELS = ("citizen_crm.channel_web", "citizen_crm.channel_email")
+
+    def _citizen_portal_description(self):
+        """The description the citizen sees on the portal: their own words
+        (web form, e-mail), never the note staff wrote while registering."""
+        self.ensure_one()
+        written_by_citizen = [
+            self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+            for xmlid in self.CITIZEN_WRITTEN_CHANNELS
+        ]
+        return self.description if self.channel_id.id in written_by_citizen else False
+
     def _citizen_rotate_access_token(self):
         """Invalidate the tracking link of inquiries whose citizen was just set
         or changed. The web form hands its link to whoever typed an e-mail

@@ -142,7 +142,6 @@ class TestCitizenPortal(CitizenPortalCommon):
         for text in (
             self.inquiry1.number,
             self.inquiry1.name,
-            "Ola asks about a place from August.",
             self.inquiry1.stage_id.name,
             self.inquiry1.queue_id.name,
             "Kari Saksbehandler",
@@ -153,6 +152,10 @@ class TestCitizenPortal(CitizenPortalCommon):
         ):
             self.assertIn(text, html)
         self.assertNotIn("do not tell the citizen", html)
+        # Registered by phone: the description is the staff's note, not what
+        # the citizen wrote (issue 17, item 9).
+        self.assertNotIn("Ola asks about a place from August.", html)
+        self.assertNotIn("Your inquiry", html)
 
     def test_detail_guessed_ids_give_nothing(self):
         """Another citizen's inquiry, a confidential one and an unknown id all
