@@ -649,7 +649,11 @@ class CitizenInquiry(models.Model):
         number to tell the citizen, and open the inquiry where the user may
         still read it (routing may have sent it to a back office)."""
         self.ensure_one()
-        # sudo: the number of the inquiry the user has just registered
+        readable = self.has_access("read")
+        # sudo: who registered it, then its number for them only; anyone
+        # else needs read access, as for any inquiry.
+        if not readable and self.sudo().create_uid != self.env.user:
+            self.check_access("read")
         number = self.sudo().number
         params = {
             "type": "success",
@@ -661,7 +665,7 @@ class CitizenInquiry(models.Model):
                 number=number,
             ),
         }
-        if self.has_access("read"):
+        if readable:
             params["next"] = {
                 "type": "ir.actions.act_window",
                 "res_model": self._name,

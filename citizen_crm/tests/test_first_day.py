@@ -4,6 +4,7 @@ the search box."""
 
 from lxml import etree
 
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged, users
 from odoo.tools.safe_eval import safe_eval
 
@@ -88,12 +89,32 @@ class TestRegisterGivesTheNumber(CitizenMunicipalitiesCommon):
 
     @users("tst_frontdesk")
     def test_number_shown_when_routed_out_of_reach(self):
-        # a confidential inquiry of a back office the front desk is not in
-        inquiry = self.inquiry_health_confidential.with_env(self.env)
+        # Registered by this user, then out of their reach: a confidential
+        # inquiry of a back office the front desk is not in.
+        inquiry = (
+            self.env["citizen.inquiry"]
+            .sudo()
+            .create(
+                {
+                    "name": "Bekymringsmelding",
+                    "company_id": self.company_a.id,
+                    "queue_id": self.queue_health_a.id,
+                    "is_confidential": True,
+                }
+            )
+        )
+        inquiry.create_uid = self.env.user
+        inquiry = inquiry.with_env(self.env)
         self.assertFalse(inquiry.has_access("read"))
         params = inquiry.action_register()["params"]
         self.assertIn(inquiry.sudo().number, params["title"])
         self.assertNotIn("next", params)
+
+    @users("tst_frontdesk")
+    def test_attack_number_of_someone_elses_inquiry_is_refused(self):
+        inquiry = self.inquiry_health_confidential.with_env(self.env)
+        with self.assertRaises(AccessError):
+            inquiry.action_register()
 
 
 @tagged("post_install", "-at_install")
