@@ -135,8 +135,9 @@ class CitizenInquiryDeadlines(models.AbstractModel):
         for inquiry in self:
             if inquiry.stage_id.is_closed and inquiry.date_sla_resolution_risk:
                 continue
-            _deadline, risk = inquiry._citizen_planned_resolution(
-                working_times.get(inquiry.company_id)
+            _first_target, target = inquiry._citizen_sla_targets()
+            risk = inquiry._citizen_plan_target(
+                working_times.get(inquiry.company_id), target, at_risk=True
             )
             deadline = inquiry.date_deadline
             # The risk warning cannot come after the deadline set by hand.
@@ -174,25 +175,19 @@ class CitizenInquiryDeadlines(models.AbstractModel):
         if self.date_first_response and self.date_sla_first_response:
             return
         first_target, _resolution_target = self._citizen_sla_targets()
-        if first_target:
-            risk_share = 1 - self.company_id.citizen_sla_risk_percent / 100
-            paused = self.sla_paused_hours
-            self.date_sla_first_response = self._citizen_plan(
-                working_time, first_target + paused
-            )
-            self.date_sla_first_response_risk = self._citizen_plan(
-                working_time, first_target * risk_share + paused
-            )
-        else:
-            self.date_sla_first_response = False
-            self.date_sla_first_response_risk = False
+        self.date_sla_first_response = self._citizen_plan_target(
+            working_time, first_target
+        )
+        self.date_sla_first_response_risk = self._citizen_plan_target(
+            working_time, first_target, at_risk=True
+        )
 
     def _citizen_compute_resolution_deadline(self, working_time):
         self.ensure_one()
         # A deadline already met stays as it was; one promised by hand stands.
         if self.date_deadline and (self.stage_id.is_closed or self.is_deadline_manual):
             return
-        self.date_deadline, _risk = self._citizen_planned_resolution(working_time)
+        self.date_deadline = self._citizen_planned_resolution(working_time)
 
     def _citizen_plan(self, working_time, hours):
         """The moment ``hours`` working hours after the inquiry was received."""
@@ -200,26 +195,30 @@ class CitizenInquiryDeadlines(models.AbstractModel):
             return False
         return working_time.plan_hours(self.date_received, hours) or False
 
+    def _citizen_plan_target(self, working_time, target, at_risk=False):
+        """When ``target`` working hours run out for ``self`` (or, with
+        ``at_risk``, when the configured share of them is used), shifted by
+        the pauses; False without a target."""
+        if not target:
+            return False
+        if at_risk:
+            target *= 1 - self.company_id.citizen_sla_risk_percent / 100
+        return self._citizen_plan(working_time, target + self.sla_paused_hours)
+
     def _citizen_planned_resolution(self, working_time):
-        """(resolution deadline, at risk from) as planned for ``self``,
-        whatever was set by hand: the SLA target in working time, shifted by
-        the pauses; else, for e-mail, the answer time promised to the sender."""
+        """The resolution deadline as planned for ``self``, whatever was set
+        by hand: the SLA target in working time, shifted by the pauses; else,
+        for e-mail, the answer time promised to the sender."""
         self.ensure_one()
         _first_target, target = self._citizen_sla_targets()
         if target:
-            risk_share = 1 - self.company_id.citizen_sla_risk_percent / 100
-            paused = self.sla_paused_hours
-            return (
-                self._citizen_plan(working_time, target + paused),
-                self._citizen_plan(working_time, target * risk_share + paused),
-            )
+            return self._citizen_plan_target(working_time, target)
         email_channel_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "citizen_crm.channel_email", raise_if_not_found=False
         )
         if self.date_received and self.channel_id.id == email_channel_id:
-            days = self._citizen_answer_days()
-            return self.date_received + timedelta(days=days), False
-        return False, False
+            return self.date_received + timedelta(days=self._citizen_answer_days())
+        return False
 
     def _citizen_flag_manual_deadlines(self, values):
         """Mark the resolution dates given by hand (``values``: the date
@@ -238,7 +237,7 @@ class CitizenInquiryDeadlines(models.AbstractModel):
         )._citizen_working_times()
         manual, planned = self.browse(), self.browse()
         for inquiry, value in given:
-            deadline, _risk = inquiry._citizen_planned_resolution(
+            deadline = inquiry._citizen_planned_resolution(
                 working_times.get(inquiry.company_id)
             )
             if value and value != deadline:
