@@ -8,6 +8,9 @@ from odoo.tools.mimetypes import guess_mimetype
 
 _logger = logging.getLogger(__name__)
 
+# Channels on which the description is what the citizen wrote; at the
+# counter, on the phone or from a letter it is the staff's note.
+CITIZEN_WRITTEN_CHANNELS = ("citizen_crm.channel_web", "citizen_crm.channel_email")
 DEFAULT_MAX_ATTACHMENT_MB = 10
 DEFAULT_MAX_ATTACHMENTS = 5
 DEFAULT_ALLOWED_MIMETYPES = (
@@ -34,17 +37,13 @@ class CitizenInquiryPortal(models.AbstractModel):
     _name = "citizen.inquiry.portal"
     _description = "Inquiry: Portal"
 
-    # Channels on which the description is what the citizen wrote; at the
-    # counter, on the phone or from a letter it is the staff's note.
-    CITIZEN_WRITTEN_CHANNELS = ("citizen_crm.channel_web", "citizen_crm.channel_email")
-
     def _citizen_portal_description(self):
         """The description the citizen sees on the portal: their own words
         (web form, e-mail), never the note staff wrote while registering."""
         self.ensure_one()
         written_by_citizen = [
             self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
-            for xmlid in self.CITIZEN_WRITTEN_CHANNELS
+            for xmlid in CITIZEN_WRITTEN_CHANNELS
         ]
         return self.description if self.channel_id.id in written_by_citizen else False
 

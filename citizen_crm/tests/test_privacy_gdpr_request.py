@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common import CitizenDeadlineCommon, oslo
@@ -18,12 +18,10 @@ class TestGdprRequestInquiry(CitizenDeadlineCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.officer = new_test_user(
-            cls.env,
-            login="gdpr_request_officer",
-            groups="citizen_crm.group_privacy_officer,base.group_partner_manager",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
+        cls.officer = cls._new_user(
+            "gdpr_request_officer",
+            "citizen_crm.group_privacy_officer,base.group_partner_manager",
+            company=cls.company,
         )
         cls.Request = cls.env["citizen.gdpr.request"]
 
@@ -260,12 +258,10 @@ class TestGdprRequestInquiry(CitizenDeadlineCommon):
             request.inquiry_id.with_user(self.officer).read(["name"])
         # Multi-company: another municipality's officer sees none of it.
         other_company = self.env["res.company"].create({"name": "Annenkommune"})
-        stranger = new_test_user(
-            self.env,
-            login="gdpr_request_officer_other",
-            groups="citizen_crm.group_privacy_officer",
-            company_id=other_company.id,
-            company_ids=[other_company.id],
+        stranger = self._new_user(
+            "gdpr_request_officer_other",
+            "citizen_crm.group_privacy_officer",
+            company=other_company,
         )
         self.assertFalse(
             self.Request.with_user(stranger)
