@@ -303,8 +303,9 @@ class CitizenInquiryWebForm(http.Controller):
         )
         if attachments:
             # Posted as a public message so the files show in the inquiry's
-            # thread, for staff and on the citizen's tracking page alike.
-            inquiry.message_post(
+            # thread, for staff and on the citizen's tracking page alike; part
+            # of the new inquiry, not a follow-up for its handlers.
+            inquiry.with_context(citizen_new_inquiry=True).message_post(
                 body=request.env._("Files sent with the web form."),
                 attachments=attachments,
                 message_type="comment",
@@ -312,5 +313,10 @@ class CitizenInquiryWebForm(http.Controller):
             )
         if inquiry.partner_id:
             inquiry.message_subscribe(partner_ids=inquiry.partner_id.ids)
+        # The receipt in the language the citizen read the form in.
+        language = (request.env.lang or "nb")[:2]
+        inquiry.with_context(
+            citizen_mail_lang=language if language in ("nb", "nn", "en") else "nb"
+        )._citizen_send_web_receipt(values["email"])
         _logger.info("Web inquiry %s received.", inquiry.number)
         return inquiry

@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -432,6 +430,7 @@ class CitizenInquiry(models.Model):
             [vals.get("date_deadline") for vals in vals_list]
         )
         inquiries._citizen_sync_gdpr_requests()
+        inquiries._citizen_announce_registered_forward()
         return inquiries
 
     def write(self, vals):
@@ -439,6 +438,7 @@ class CitizenInquiry(models.Model):
         self._citizen_screening_vals(vals)
         self._citizen_check_closing_vals(vals)
         sla_clock = self._citizen_sla_clock_changes(vals)
+        moved = self._citizen_queue_moves(vals)
         if vals.get("user_id"):
             self.message_subscribe(
                 partner_ids=self.env["res.users"].browse(vals["user_id"]).partner_id.ids
@@ -464,6 +464,8 @@ class CitizenInquiry(models.Model):
             self._citizen_flag_manual_deadlines([vals["date_deadline"]] * len(self))
         if "inquiry_type" in vals:
             self._citizen_sync_gdpr_requests()
+        if moved:
+            self._citizen_announce_forward(moved, assignee_chosen="user_id" in vals)
         return result
 
     def read(self, fields=None, load="_classic_read"):
@@ -732,36 +734,15 @@ class CitizenInquiry(models.Model):
         }
 
     def _citizen_forward(self, queue, user=None, note=False):
-        """Hand the inquiries to another queue; its members are notified, and
-        the queue assigns them when nobody was chosen."""
+        """Hand the inquiries to another queue (the Forward wizard, routing on
+        demand): the same write as changing the Queue field, which
+        _citizen_announce_forward follows with the log, the notification and
+        the assignment."""
         queue.ensure_one()
         self.check_access("write")
-        for inquiry in self:
-            previous = inquiry.queue_id
-            vals = {"queue_id": queue.id, "user_id": user.id if user else False}
-            stage = inquiry.stage_id
-            if stage.is_closed or (stage.queue_ids and queue not in stage.queue_ids):
-                vals["stage_id"] = self._citizen_first_stage(queue).id
-            recipients = (queue.member_ids | (user or self.env["res.users"])).partner_id
-            # First: a confidential inquiry is followed and notified only by
-            # those who may read it, which the new queue may do once it holds it.
-            inquiry.write(vals)
-            # Handing the inquiry over may take away the sender's own access;
-            # write access was checked above, the hand-over message belongs to it.
-            handed_over = inquiry.sudo()
-            handed_over.message_subscribe(partner_ids=recipients.ids)
-            body = self.env._(
-                "Forwarded from %(origin)s to %(target)s.",
-                origin=previous.display_name,
-                target=queue.display_name,
-            )
-            handed_over.message_post(
-                body=Markup("{}<br/>{}").format(body, note) if note else body,
-                subtype_xmlid="citizen_crm.mt_inquiry_forwarded",
-                partner_ids=recipients.ids,
-            )
-        if not user:
-            self._citizen_assign_forwarded(queue)
+        self.with_context(citizen_forward_note=note or False).write(
+            {"queue_id": queue.id, "user_id": user.id if user else False}
+        )
         return True
 
     # ------------------------------------------------------------
@@ -790,7 +771,9 @@ class CitizenInquiry(models.Model):
         inquiry._citizen_send_acknowledgement(
             msg_dict, withhold_address=intake["withheld"]
         )
-        return inquiry
+        # the gateway posts the mail itself next: the message that opens the
+        # inquiry, not a follow-up for its handlers
+        return inquiry.with_context(citizen_new_inquiry=True)
 
     def message_update(self, msg_dict, update_vals=None):
         record_inquiries(self.ids)
@@ -858,6 +841,7 @@ class CitizenInquiry(models.Model):
         recipients = super()._notify_get_recipients(
             message, msg_vals=msg_vals, **kwargs
         )
+        recipients = self._citizen_add_handler_recipients(recipients, message, msg_vals)
         return self._citizen_screen_recipients(recipients, message)
 
     def _notify_get_reply_to(self, default=None, author_id=False):

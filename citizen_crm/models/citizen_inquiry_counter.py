@@ -1,9 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CitizenInquiryCounter(models.AbstractModel):
     """Registration at the counter: the letter or documents a citizen hands
-    in, scanned and attached while the inquiry is registered."""
+    in, scanned and attached while the inquiry is registered, and the
+    service's responsible queue proposed when the front desk cannot answer."""
 
     _name = "citizen.inquiry.counter"
     _description = "Inquiry: Counter Registration"
@@ -38,3 +39,23 @@ class CitizenInquiryCounter(models.AbstractModel):
                 body=self.env._("Documents registered with the inquiry."),
                 attachment_ids=pending.ids,
             )
+
+    @api.onchange("service_id", "answered_directly")
+    def _onchange_service_id_queue(self):
+        """At the front line, choosing a service proposes the queue that
+        handles it (its Responsible Queue), unless the front desk answered the
+        citizen there and then. Saving the proposal is a forward like any
+        other (_citizen_announce_forward). A back-office queue is not changed
+        behind its caseworkers' back: they forward on purpose."""
+        for inquiry in self:
+            is_new = not inquiry._origin.id
+            if inquiry.is_closed or (
+                not is_new and inquiry.queue_id.queue_type != "front_line"
+            ):
+                continue
+            target = not inquiry.answered_directly and inquiry.service_id.queue_id
+            if target:
+                inquiry.queue_id = target
+            elif is_new and inquiry.queue_id.queue_type != "front_line":
+                # the service's queue had been proposed: the front line again
+                inquiry.queue_id = self._citizen_default_queue(inquiry.company_id)

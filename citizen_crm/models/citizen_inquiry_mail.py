@@ -503,6 +503,20 @@ class CitizenInquiryMail(models.AbstractModel):
         self.date_acknowledged = fields.Datetime.now()
         return True
 
+    def _citizen_send_web_receipt(self, email):
+        """The receipt of an inquiry sent with the web form: the same
+        acknowledgement as a mail's (number and expected answer date, nothing
+        the citizen wrote), to the address they gave, when they gave one."""
+        self.ensure_one()
+        sender = email_normalize(email or "")
+        if not sender:
+            return False
+        citizens = self._citizen_find_by_email(sender, self.company_id)
+        return self._citizen_send_acknowledgement(
+            {"email_from": sender},
+            withhold_address=self._citizen_address_withheld(sender, citizens),
+        )
+
     def _citizen_ack_notified(self, sender, withhold_address=False):
         """Who the chatter shows the acknowledgement went to: the citizen, or
         the address when it may be shown; nothing when it is a protected
@@ -520,6 +534,50 @@ class CitizenInquiryMail(models.AbstractModel):
     # ------------------------------------------------------------
     # Answers, recipients, loop guard
     # ------------------------------------------------------------
+
+    def _citizen_add_handler_recipients(self, recipients, message, msg_vals):
+        """A citizen's message (a reply by mail, a follow-up on the portal or
+        the tracking page) reaches whoever handles the inquiry: its assignee,
+        else the members of its queue, as each of them wants to be notified
+        (inbox or e-mail), follower or not. The message that opens a new
+        inquiry (context ``citizen_new_inquiry``) is not a follow-up: the
+        queue sees the inquiry itself, and its assignee follows it."""
+        if not self or self.env.context.get("citizen_new_inquiry"):
+            return recipients
+        self.ensure_one()
+        msg_vals = msg_vals or {}
+        message_type = msg_vals.get("message_type") or message.message_type
+        if message_type not in ("comment", "email"):
+            return recipients
+        subtype = self.env["mail.message.subtype"].browse(
+            msg_vals.get("subtype_id", message.subtype_id.id)
+        )
+        # sudo: deciding who is notified; the partner's users and the
+        # inquiry's handlers are read, nothing is shown to the author
+        author = (
+            self.env["res.partner"]
+            .sudo()
+            .browse(msg_vals.get("author_id", message.author_id.id))
+        )
+        if (
+            not subtype
+            or subtype.internal
+            or author.user_ids.filtered(lambda user: not user.share)
+        ):
+            return recipients
+        inquiry = self.sudo()
+        handlers = (inquiry.user_id or inquiry.queue_id.member_ids).filtered(
+            "active"
+        ).partner_id - author
+        missing = handlers - self.env["res.partner"].browse(
+            [recipient["id"] for recipient in recipients if recipient["id"]]
+        )
+        if not missing:
+            return recipients
+        data = self.env["mail.followers"]._get_recipient_data(
+            self.env[self._name], message_type, subtype.id, missing.ids
+        )[0]
+        return recipients + [data[pid] for pid in missing.ids if pid in data]
 
     def _citizen_queue_reply_to(self, default=None, author_id=False):
         """{inquiry id: its queue's mailbox, or False}."""

@@ -295,6 +295,88 @@ class CitizenInquiryRouting(models.AbstractModel):
             },
         }
 
+    # ------------------------------------------------------------
+    # Forwarding: one behaviour, whichever way the queue changes
+    # ------------------------------------------------------------
+
+    def _citizen_queue_moves(self, vals):
+        """{inquiry id: its queue} of the inquiries a write moves to another
+        queue: the Forward wizard, the Queue field of a form or list, routing
+        on demand all write the queue, and every one of them is a forward."""
+        if not vals.get("queue_id"):
+            return {}
+        return {
+            inquiry.id: inquiry.queue_id
+            for inquiry in self
+            if inquiry.queue_id.id != vals["queue_id"]
+        }
+
+    def _citizen_announce_forward(self, moved, assignee_chosen=False):
+        """After inquiries moved to another queue (``moved``: {inquiry id:
+        the queue they left}): a closed inquiry or one in a stage the new queue
+        does not use starts over in its first stage; an assignee who is not a
+        member of the new queue lets go unless chosen with the move; the new
+        queue's members (and the assignee) follow the inquiry and are notified
+        with the hand-over message, and the queue assigns it when it assigns
+        automatically. The note given to the Forward wizard goes with the
+        message (context ``citizen_forward_note``)."""
+        note = self.env.context.get("citizen_forward_note")
+        # sudo: the write that moved the inquiries was checked against the
+        # user's rights; the hand-over belongs to it, and the user may have
+        # lost access to an inquiry that left their queue.
+        forwarded = self.sudo().filtered(lambda inquiry: inquiry.id in moved)
+        for inquiry in forwarded:
+            queue = inquiry.queue_id
+            fix = {}
+            stage = inquiry.stage_id
+            if stage.is_closed or (stage.queue_ids and queue not in stage.queue_ids):
+                fix["stage_id"] = self._citizen_first_stage(queue).id
+            if (
+                not assignee_chosen
+                and inquiry.user_id
+                and inquiry.user_id not in queue.member_ids
+            ):
+                fix["user_id"] = False
+            if fix:
+                inquiry.write(fix)
+            recipients = (queue.member_ids | inquiry.user_id).partner_id
+            # First the move: a confidential inquiry is followed and notified
+            # only by those who may read it, which the new queue may do now.
+            inquiry.message_subscribe(partner_ids=recipients.ids)
+            body = self.env._(
+                "Forwarded from %(origin)s to %(target)s.",
+                origin=moved[inquiry.id].display_name,
+                target=queue.display_name,
+            )
+            inquiry.message_post(
+                body=Markup("{}<br/>{}").format(body, note) if note else body,
+                subtype_xmlid="citizen_crm.mt_inquiry_forwarded",
+                partner_ids=recipients.ids,
+            )
+        for queue, inquiries in forwarded.grouped("queue_id").items():
+            inquiries._citizen_assign_forwarded(queue)
+
+    def _citizen_announce_registered_forward(self):
+        """A front-desk registration (the counter, phone and letter forms,
+        context ``citizen_counter_registration``) sent to a back-office queue
+        is forwarded from the front line, as if it had been moved after
+        saving: logged, and the queue's members notified."""
+        if not self.env.context.get("citizen_counter_registration"):
+            return
+        sent = self.filtered(
+            lambda inquiry: (
+                not inquiry.is_closed and inquiry.queue_id.queue_type != "front_line"
+            )
+        )
+        moved = {}
+        for inquiry in sent:
+            front_line = self._citizen_default_queue(inquiry.company_id)
+            if front_line and front_line != inquiry.queue_id:
+                moved[inquiry.id] = front_line
+        if moved:
+            # the assignee, if any, was picked by the queue itself on create
+            sent._citizen_announce_forward(moved, assignee_chosen=True)
+
     def _citizen_assign_forwarded(self, queue):
         """Inquiries forwarded to ``queue`` without an assignee get one when
         the queue assigns automatically."""
