@@ -82,6 +82,10 @@
         "demo/citizen_case_demo.xml",
         "demo/citizen_inquiry_demo.xml",
     ],
+    "assets": {
+        # the tours that prove the desk's flows in a browser (tests/test_tours.py)
+        "web.assets_tests": ["citizen_crm/static/tests/tours/**/*"],
+    },
     "external_dependencies": {"python": ["holidays"]},
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -696,13 +696,13 @@ class CitizenInquiry(models.Model):
             "citizen_crm.citizen_inquiry_action"
         )
         if user.has_group("citizen_crm.group_frontdesk"):
-            action["name"] = self.env._("Today's Desk")
+            action["name"] = action["display_name"] = self.env._("Today's Desk")
             action["context"] = {
                 "search_default_filter_front_line": 1,
                 "search_default_filter_open": 1,
             }
         else:
-            action["name"] = self.env._("My Queues")
+            action["name"] = action["display_name"] = self.env._("My Queues")
             action["context"] = {
                 "search_default_filter_my_queues": 1,
                 "search_default_filter_open": 1,
