@@ -218,7 +218,8 @@ class CitizenInquiry(models.Model):
     case_id = fields.Many2one(
         "citizen.case", string="Case", index=True, tracking=True, check_company=True
     )
-    color = fields.Integer(string="Color Index")
+    # Not a measure: a colour's number means nothing summed or averaged.
+    color = fields.Integer(string="Color Index", aggregator=None)
 
     # Every index is written by each new inquiry and planned for each query,
     # so columns no query can narrow by have none of their own:
@@ -465,6 +466,11 @@ class CitizenInquiry(models.Model):
         if "inquiry_type" in vals:
             self._citizen_sync_gdpr_requests()
         return result
+
+    def _read_group_select(self, aggregate_spec, query):
+        # super() checks the field and the user's access to it first.
+        sql = super()._read_group_select(aggregate_spec, query)
+        return self._citizen_duration_select(aggregate_spec, query, sql)
 
     def read(self, fields=None, load="_classic_read"):
         result = super().read(fields, load)
