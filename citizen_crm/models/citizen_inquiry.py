@@ -216,7 +216,8 @@ class CitizenInquiry(models.Model):
     case_id = fields.Many2one(
         "citizen.case", string="Case", index=True, tracking=True, check_company=True
     )
-    color = fields.Integer(string="Color Index")
+    # Not a measure: a colour's number means nothing summed or averaged.
+    color = fields.Integer(string="Color Index", aggregator=None)
 
     # Every index is written by each new inquiry and planned for each query,
     # so columns no query can narrow by have none of their own:
@@ -467,6 +468,11 @@ class CitizenInquiry(models.Model):
         if moved:
             self._citizen_announce_forward(moved, assignee_chosen="user_id" in vals)
         return result
+
+    def _read_group_select(self, aggregate_spec, query):
+        # super() checks the field and the user's access to it first.
+        sql = super()._read_group_select(aggregate_spec, query)
+        return self._citizen_duration_select(aggregate_spec, query, sql)
 
     def read(self, fields=None, load="_classic_read"):
         result = super().read(fields, load)

@@ -11,7 +11,9 @@ class CitizenInquiryTag(models.Model):
     _order = "name, id"
 
     name = fields.Char(required=True, translate=True)
-    color = fields.Integer(string="Color Index", default=lambda self: randint(1, 11))
+    color = fields.Integer(
+        string="Color Index", default=lambda self: randint(1, 11), aggregator=None
+    )
     active = fields.Boolean(default=True)
 
     _name_unique = models.Constraint(

@@ -30,6 +30,7 @@ class CitizenService(models.Model):
     )
     retention_months = fields.Integer(
         string="Retention (months)",
+        aggregator=None,  # a setting, not a measure
         default=0,
         help="Closed inquiries about this service are anonymised this many months "
         "after closing. Zero keeps them until a citizen's erasure.",

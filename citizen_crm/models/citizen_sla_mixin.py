@@ -8,13 +8,16 @@ class CitizenSlaMixin(models.AbstractModel):
     _name = "citizen.sla.mixin"
     _description = "Service Level Targets"
 
+    # Targets are settings, not measures: no sum of targets in grouped lists.
     sla_first_response_hours = fields.Float(
         string="First Response Target (working hours)",
+        aggregator=None,
         help="Working hours on the municipality's calendar within which the "
         "citizen should get a first answer. Zero means no target here.",
     )
     sla_resolution_hours = fields.Float(
         string="Resolution Target (working hours)",
+        aggregator=None,
         help="Working hours on the municipality's calendar within which the "
         "inquiry should be resolved. Zero means no target here.",
     )

@@ -29,3 +29,4 @@ from . import test_mail_intake
 from . import test_mail_performance
 from . import test_mail_authentication
 from . import test_i18n
+from . import test_reporting

@@ -304,7 +304,8 @@ class TestInquiryAnalysis(CitizenMunicipalitiesCommon):
         view = self.env["citizen.inquiry"].get_views([(False, "pivot")])
         arch = etree.fromstring(view["views"]["pivot"]["arch"])
         self.assertEqual(
-            arch.xpath("//field[@type='measure']/@name"), ["first_contact_rate"]
+            arch.xpath("//field[@type='measure']/@name"),
+            ["first_contact_rate", "first_response_hours", "resolution_hours"],
         )
         field = view["models"]["citizen.inquiry"]["fields"]["first_contact_rate"]
         self.assertEqual(field["aggregator"], "avg")
