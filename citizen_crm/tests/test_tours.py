@@ -131,3 +131,74 @@ class TestDeskTours(CitizenTourCase):
         )
         self.assertEqual(reply.author_id, self.caseworker.partner_id)
         self.assertIn(self.citizen, reply.notified_partner_ids)
+
+
+@tagged("post_install", "-at_install", "citizen_tour")
+class TestCitizenTours(CitizenTourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal = cls._new_user(
+            "tour_portal",
+            "base.group_portal",
+            name="Ola Innbygger",
+            password="tour_portal",
+            email="ola.tour@example.com",
+            lang="nb_NO",
+        )
+        cls.portal.partner_id.is_citizen = True
+
+    def test_web_form_gives_number_and_receipt(self):
+        self.start_tour("/citizen/inquiry", "citizen_crm_web_form")
+        inquiry = self.env["citizen.inquiry"].search(
+            [("partner_email", "=", "nora.tour@example.com")]
+        )
+        self.assertEqual(len(inquiry), 1)
+        self.assertEqual(inquiry.service_id, self.service_permit)
+        receipt = self.env["mail.mail"].search(
+            [("model", "=", "citizen.inquiry"), ("res_id", "=", inquiry.id)]
+        )
+        self.assertEqual(receipt.email_to, "nora.tour@example.com")
+        self.assertIn(inquiry.number, receipt.subject)
+
+    def test_portal_follow_up_reaches_the_handler(self):
+        inquiry = self.env["citizen.inquiry"].create(
+            {
+                "name": "Snømåking i Storgata",
+                "partner_id": self.portal.partner_id.id,
+                "queue_id": self.building.id,
+                "channel_id": self.env.ref("citizen_crm.channel_phone").id,
+            }
+        )
+        inquiry.message_subscribe(partner_ids=self.portal.partner_id.ids)
+        self.assertFalse(inquiry.user_id)
+        self.start_tour(
+            f"/my/inquiries/{inquiry.id}",
+            "citizen_crm_portal_follow_up",
+            login="tour_portal",
+        )
+        follow_up = inquiry.message_ids.filtered(
+            lambda m: "fortsatt ikke brøytet" in (m.body or "")
+        )
+        self.assertEqual(follow_up.author_id, self.portal.partner_id)
+        self.assertIn(self.caseworker.partner_id, follow_up.notified_partner_ids)
+
+    def test_supervisor_report(self):
+        Inquiry = self.env["citizen.inquiry"]
+        channel = self.env.ref("citizen_crm.channel_counter")
+        for name, queue in [
+            ("Parkering", self.servicetorg),
+            ("Renovasjon", self.servicetorg),
+            ("Garasje", self.building),
+        ]:
+            Inquiry.create(
+                {
+                    "name": name,
+                    "partner_id": self.citizen.id,
+                    "queue_id": queue.id,
+                    "channel_id": channel.id,
+                }
+            )
+        self.start_tour(
+            "/odoo", "citizen_crm_supervisor_report", login="tour_supervisor"
+        )
