@@ -36,7 +36,6 @@ PARTNER_COLUMNS = [
     "national_id_kind",
     "address_protection",
     "krr_reserved",
-    "preferred_language",
     "preferred_channel_id",
 ]
 

@@ -677,7 +677,7 @@ class CitizenMailCommon(CitizenCrmCommon, MailCommon):
                 "name": "Kari Nordmann",
                 "email": "kari.nordmann@example.no",
                 "is_citizen": True,
-                "preferred_language": "nb",
+                "lang": "nb_NO",
             }
         )
         cls.citizen_nn = Partner.create(
@@ -685,7 +685,7 @@ class CitizenMailCommon(CitizenCrmCommon, MailCommon):
                 "name": "Ola Vestland",
                 "email": "ola.vestland@example.no",
                 "is_citizen": True,
-                "preferred_language": "nn",
+                "lang": "nn_NO",
             }
         )
         cls.citizen_en = Partner.create(
@@ -693,7 +693,7 @@ class CitizenMailCommon(CitizenCrmCommon, MailCommon):
                 "name": "Jane Expat",
                 "email": "jane.expat@example.com",
                 "is_citizen": True,
-                "preferred_language": "en",
+                "lang": "en_US",
             }
         )
         cls.family = Partner.create(
