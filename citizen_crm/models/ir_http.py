@@ -13,10 +13,11 @@ class IrHttp(models.AbstractModel):
         """An anonymous visitor's context holds the browser's language (or
         English without one), which Odoo's frontend routing takes over the
         default language (_get_default_lang: Odoo's default for new contacts,
-        the municipality's language since the installation). Citizen pages open in the municipality's
-        language, unless the visitor chose another: the language in the URL
-        (/en/...) or the cookie the language selector leaves. Logged-in users
-        have theirs (res.partner.lang); the backend pages keep Odoo's choice."""
+        the municipality's language since the installation). Citizen pages
+        open in the municipality's language, unless the visitor chose
+        another: the language in the URL (/en/...) or the cookie the language
+        selector leaves. Logged-in users have theirs (res.partner.lang); the
+        backend pages keep Odoo's choice."""
         if hasattr(request, "is_frontend") or request.session.uid:
             return super()._match(path)
         visitor_lang = request.env.context.get("lang")
