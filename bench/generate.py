@@ -717,7 +717,6 @@ class CitizenGenerator(Generator):
             "birthdate",
             "address_protection",
             "krr_reserved",
-            "preferred_language",
         ]
 
     def partner_extra(self, facts):
@@ -728,7 +727,6 @@ class CitizenGenerator(Generator):
             facts["birthdate"],
             facts["protection"],
             facts["krr_reserved"],
-            facts["language"],
         ]
 
     def existing_national_ids(self):

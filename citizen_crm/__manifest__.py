@@ -3,7 +3,7 @@
     "name": "Citizen CRM",
     "summary": "Citizen relationship management for Norwegian municipalities: "
     "servicetorg inquiries, queues, identity numbers, cases",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Services/Citizen CRM",
     "license": "LGPL-3",
     "author": "citizen_crm developers",
@@ -17,7 +17,8 @@
         "security/citizen_crm_security.xml",
         "security/citizen_mail_dead_letter_security.xml",
         "security/citizen_privacy_security.xml",
-        # Data
+        # Data, in the municipality's languages
+        "data/res_lang_data.xml",
         "data/citizen_channel_data.xml",
         "data/citizen_inquiry_stage_data.xml",
         "data/citizen_los_theme_data.xml",

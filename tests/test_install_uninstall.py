@@ -36,7 +36,6 @@ PARTNER_COLUMNS = [
     "national_id_kind",
     "address_protection",
     "krr_reserved",
-    "preferred_language",
     "preferred_channel_id",
 ]
 
@@ -566,7 +565,24 @@ def test_update_makes_each_gdpr_request_one_with_its_inquiry(
             db,
             "SELECT latest_version FROM ir_module_module WHERE name = 'citizen_crm'",
         )
-        == "19.0.1.3.0"
+        == "19.0.1.4.0"
+    )
+    # 19.0.1.4.0: one language field, Odoo's lang, in Bokmål and Nynorsk
+    assert (
+        _sql(
+            db,
+            "SELECT count(*) FROM information_schema.columns WHERE "
+            "table_name = 'res_partner' AND column_name = 'preferred_language'",
+        )
+        == "0"
+    ), "the old language field's values moved to lang"
+    assert (
+        _sql(
+            db,
+            "SELECT string_agg(code, ',' ORDER BY code) FROM res_lang "
+            "WHERE active AND code IN ('nb_NO', 'nn_NO')",
+        )
+        == "nb_NO,nn_NO"
     )
     assert (
         _sql(

@@ -8,6 +8,8 @@ from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import plaintext2html, single_email_re
 
+from ..models.citizen_inquiry_mail import citizen_text_language
+
 _logger = logging.getLogger(__name__)
 
 # Hidden from people by CSS; robots that fill every field fill it too.
@@ -314,9 +316,8 @@ class CitizenInquiryWebForm(http.Controller):
         if inquiry.partner_id:
             inquiry.message_subscribe(partner_ids=inquiry.partner_id.ids)
         # The receipt in the language the citizen read the form in.
-        language = (request.env.lang or "nb")[:2]
         inquiry.with_context(
-            citizen_mail_lang=language if language in ("nb", "nn", "en") else "nb"
+            citizen_mail_lang=citizen_text_language(request.env.lang) or "nb"
         )._citizen_send_web_receipt(values["email"])
         _logger.info("Web inquiry %s received.", inquiry.number)
         return inquiry

@@ -24,6 +24,8 @@ from . import citizen_inquiry_counter
 from . import citizen_inquiry_gdpr
 from . import citizen_inquiry
 from . import citizen_routing_rule
+from . import res_lang
+from . import ir_http
 from . import res_company
 from . import resource_calendar
 from . import res_company_deadlines

@@ -296,14 +296,16 @@ class CitizenGdprRequest(models.Model):
         """Tell the inquiry's handlers that the request was processed, so that
         they answer the citizen and close the inquiry: the right and the
         outcome only, the result stays here."""
-        types = dict(self._fields["request_type"]._description_selection(self.env))
-        states = dict(self._fields["state"]._description_selection(self.env))
         for request in self:
             # sudo: privacy officers cannot read inquiries; the note names the
             # right and the outcome, nothing the inquiry does not hold already.
             inquiry = request.inquiry_id.sudo()
+            # In the municipality's language, not the privacy officer's.
+            env = inquiry._citizen_in_company_lang().env
+            types = dict(self._fields["request_type"]._description_selection(env))
+            states = dict(self._fields["state"]._description_selection(env))
             inquiry.message_post(
-                body=self.env._(
+                body=env._(
                     "The privacy officer has processed the data-subject request "
                     "(%(right)s): %(outcome)s. Answer the citizen, then close the "
                     "inquiry.",

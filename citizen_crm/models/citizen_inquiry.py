@@ -646,7 +646,7 @@ class CitizenInquiry(models.Model):
                 }
             )
             inquiry.message_post(
-                body=self.env._("Inquiry reopened."),
+                body=inquiry._citizen_in_company_lang().env._("Inquiry reopened."),
                 subtype_xmlid="citizen_crm.mt_inquiry_reopened",
                 partner_ids=inquiry.user_id.partner_id.ids,
             )
@@ -809,6 +809,19 @@ class CitizenInquiry(models.Model):
     # ------------------------------------------------------------
     # Messages and notifications
     # ------------------------------------------------------------
+
+    def _citizen_in_company_lang(self):
+        """This inquiry in its municipality's language: what the system writes
+        in the chatter is in it, whoever made it write (a user in another
+        language, OdooBot's crons in English)."""
+        self.ensure_one()
+        return self.with_context(lang=self.company_id._citizen_lang())
+
+    def _creation_message(self):
+        """ "Inquiry created", in the municipality's language."""
+        return super(
+            CitizenInquiry, self._citizen_in_company_lang()
+        )._creation_message()
 
     def _message_post_after_hook(self, message, msg_values):
         self._citizen_check_first_response(message)

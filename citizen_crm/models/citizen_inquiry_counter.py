@@ -36,7 +36,9 @@ class CitizenInquiryCounter(models.AbstractModel):
             # they are registering are moved onto it.
             pending.sudo().write({"res_model": self._name, "res_id": inquiry.id})
             inquiry._message_log(
-                body=self.env._("Documents registered with the inquiry."),
+                body=inquiry._citizen_in_company_lang().env._(
+                    "Documents registered with the inquiry."
+                ),
                 attachment_ids=pending.ids,
             )
 

@@ -3,6 +3,7 @@ from pytz import timezone, utc
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 INQUIRY_TYPES = [
     ("general", "General inquiry"),
@@ -215,19 +216,22 @@ class CitizenInquiryLegal(models.AbstractModel):
     def _citizen_legal_remind(self):
         self.ensure_one()
         user = self.user_id or self.queue_id.supervisor_id
+        # In the municipality's language and date format, not the cron's.
+        env = self._citizen_in_company_lang().env
+        deadline = format_date(env, self.legal_deadline)
         if self.inquiry_type == "general":
-            summary = self.env._("Preliminary answer due")
-            note = self.env._(
+            summary = env._("Preliminary answer due")
+            note = env._(
                 "No answer yet: a preliminary answer with the reason and the "
                 "expected date is due by %(date)s (forvaltningsloven § 11a).",
-                date=self.legal_deadline,
+                date=deadline,
             )
         else:
-            summary = self.env._("GDPR answer due")
-            note = self.env._(
+            summary = env._("GDPR answer due")
+            note = env._(
                 "The data-subject request must be answered, or the extension "
                 "notified, by %(date)s (GDPR art. 12(3)).",
-                date=self.legal_deadline,
+                date=deadline,
             )
         if user:
             self.activity_schedule(

@@ -42,15 +42,17 @@ ACK_TEMPLATES = {
     "en": "citizen_crm.mail_template_inquiry_ack_en",
 }
 ACK_LOCALES = {"nb": "nb", "nn": "nn", "en": "en_GB"}
-# Northern Sami speakers get Bokmål until a Sami text exists; other
-# languages get English.
-PREFERRED_LANGUAGE_ACK = {
-    "nb": "nb",
-    "nn": "nn",
-    "en": "en",
-    "sme": "nb",
-    "other": "en",
-}
+# The language of our texts (acknowledgement, preliminary answer) for a
+# partner's lang (res.lang code): Bokmål and Nynorsk have theirs, every other
+# language gets English.
+TEXT_LANGUAGES = {"nb_NO": "nb", "nn_NO": "nn"}
+
+
+def citizen_text_language(lang):
+    """ "nb", "nn" or "en" for the res.lang code ``lang``; None without one."""
+    if not lang:
+        return None
+    return TEXT_LANGUAGES.get(lang, "en")
 
 
 class CitizenInquiryMail(models.AbstractModel):
@@ -245,7 +247,7 @@ class CitizenInquiryMail(models.AbstractModel):
             reason,
         )
         self._message_log(
-            body=self.env._(
+            body=self._citizen_in_company_lang().env._(
                 "The sender of this e-mail could not be verified (%(reason)s), so "
                 "it was not linked to a citizen or to an earlier inquiry. Make sure "
                 "who wrote it before you link it to a citizen or answer with "
@@ -287,13 +289,14 @@ class CitizenInquiryMail(models.AbstractModel):
         reasons = self.env.context.get("citizen_mail_partial")
         if not reasons:
             return
-        body = self.env._(
-            "This e-mail could only be read in part (%(reasons)s). The original "
-            "message is attached to it as original_email.eml.",
-            reasons=", ".join(reasons),
-        )
         for inquiry in self:
-            inquiry._message_log(body=body)
+            inquiry._message_log(
+                body=inquiry._citizen_in_company_lang().env._(
+                    "This e-mail could only be read in part (%(reasons)s). The "
+                    "original message is attached to it as original_email.eml.",
+                    reasons=", ".join(reasons),
+                )
+            )
 
     # ------------------------------------------------------------
     # Routing: the inquiry number in the subject
@@ -363,8 +366,8 @@ class CitizenInquiryMail(models.AbstractModel):
 
     def _citizen_ack_language(self):
         self.ensure_one()
-        if self.partner_id.preferred_language:
-            return PREFERRED_LANGUAGE_ACK.get(self.partner_id.preferred_language, "nb")
+        if self.partner_id.lang:
+            return citizen_text_language(self.partner_id.lang)
         return self.env.context.get("citizen_mail_lang") or "nb"
 
     def _citizen_ack_render_context(self, language):

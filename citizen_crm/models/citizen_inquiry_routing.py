@@ -66,27 +66,28 @@ class CitizenInquiryRouting(models.AbstractModel):
         their values) which rule routed them and who got them."""
         bodies = {}
         for index, inquiry in enumerate(self):
+            # In the municipality's language, not the creating user's.
+            local = inquiry._citizen_in_company_lang()
+            _ = local.env._
             lines = []
             route = routes.get(index)
             if route and route.queue_id and inquiry.queue_id.id != route.queue_id:
                 lines.append(
-                    self.env._(
+                    _(
                         "The routing rule %(rule)s matched; the inquiry stays in "
                         "%(queue)s, where it was sent on purpose.",
                         rule=route.name,
-                        queue=inquiry.queue_id.display_name,
+                        queue=local.queue_id.display_name,
                     )
                 )
             elif route:
-                lines.append(
-                    self.env._("Routed by the rule %(rule)s.", rule=route.name)
-                )
+                lines.append(_("Routed by the rule %(rule)s.", rule=route.name))
             if index in assigned:
                 lines.append(
-                    self.env._(
+                    _(
                         "Assigned to %(user)s (%(method)s).",
                         user=inquiry.user_id.name,
-                        method=inquiry.queue_id._citizen_assignment_label(),
+                        method=local.queue_id._citizen_assignment_label(),
                     )
                 )
             if lines:
@@ -269,7 +270,9 @@ class CitizenInquiryRouting(models.AbstractModel):
                 vals["tag_ids"] = [Command.link(tag_id) for tag_id in route.tag_ids]
             inquiry.write(vals)
             inquiry.message_post(
-                body=self.env._("Routed by the rule %(rule)s.", rule=route.name),
+                body=inquiry._citizen_in_company_lang().env._(
+                    "Routed by the rule %(rule)s.", rule=route.name
+                ),
                 subtype_xmlid="mail.mt_note",
             )
             # Last: the user may not write the inquiry once it left their queue.
@@ -343,10 +346,11 @@ class CitizenInquiryRouting(models.AbstractModel):
             # First the move: a confidential inquiry is followed and notified
             # only by those who may read it, which the new queue may do now.
             inquiry.message_subscribe(partner_ids=recipients.ids)
-            body = self.env._(
+            local = inquiry._citizen_in_company_lang().env
+            body = local._(
                 "Forwarded from %(origin)s to %(target)s.",
-                origin=moved[inquiry.id].display_name,
-                target=queue.display_name,
+                origin=moved[inquiry.id].with_env(local).display_name,
+                target=queue.with_env(local).display_name,
             )
             inquiry.message_post(
                 body=Markup("{}<br/>{}").format(body, note) if note else body,

@@ -319,19 +319,22 @@ class CitizenInquirySla(models.AbstractModel):
         )
         now = fields.Datetime.now()
         for inquiry in breached:
+            # The note and the supervisor's to-do in the municipality's
+            # language, not the cron user's.
+            _ = inquiry._citizen_in_company_lang().env._
             supervisor = inquiry.queue_id.supervisor_id
             missed = (
-                self.env._("first response")
+                _("first response")
                 if inquiry.sla_first_response_status == "breached"
-                else self.env._("resolution")
+                else _("resolution")
             )
-            summary = self.env._("SLA breached: %(target)s", target=missed)
+            summary = _("SLA breached: %(target)s", target=missed)
             if supervisor:
                 inquiry.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=fields.Date.context_today(inquiry),
                     summary=summary,
-                    note=self.env._(
+                    note=_(
                         "The %(target)s deadline of %(number)s has passed.",
                         target=missed,
                         number=inquiry.number,
@@ -346,10 +349,10 @@ class CitizenInquirySla(models.AbstractModel):
                     inquiry.queue_id.display_name,
                 )
             inquiry.message_post(
-                body=self.env._(
+                body=_(
                     "%(summary)s. Escalated to %(supervisor)s.",
                     summary=summary,
-                    supervisor=supervisor.name or self.env._("nobody (no supervisor)"),
+                    supervisor=supervisor.name or _("nobody (no supervisor)"),
                 ),
                 subtype_xmlid="mail.mt_note",
             )

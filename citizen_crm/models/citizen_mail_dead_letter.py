@@ -422,8 +422,11 @@ class CitizenMailDeadLetter(models.Model):
                 citizen_dead_letter_id=self.id
             ).message_process(model, raw)
         if self.retry_count != retries:
+            # In the municipality's language, not the administrator's.
+            lang = (self.company_id or self.env.company)._citizen_lang()
+            env = self.env(context=dict(self.env.context, lang=lang))
             self.message_post(
-                body=self.env._("Retry failed: %(error)s", error=self.error_message)
+                body=env._("Retry failed: %(error)s", error=self.error_message)
             )
             return False
         inquiry = self.env[INQUIRY_MODEL].browse(inquiry_ids[-1:])

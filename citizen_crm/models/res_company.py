@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from . import res_lang
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -28,6 +30,18 @@ class ResCompany(models.Model):
         companies._citizen_ensure_inquiry_sequence()
         companies._citizen_generate_public_holidays()
         return companies
+
+    def _citizen_lang(self):
+        """The municipality's language, the one the system writes in (chatter
+        notes of crons, the mail gateway, users): its partner's language, else
+        Bokmål, else the current one, among the active languages."""
+        installed = dict(self.env["res.lang"].get_installed())
+        # sudo: only the language of the municipality's own partner is read,
+        # which whoever works for it, OdooBot or a visitor may know.
+        for lang in (self[:1].sudo().partner_id.lang, res_lang.BOKMAL):
+            if lang in installed:
+                return lang
+        return self.env.lang or "en_US"
 
     def _citizen_ensure_inquiry_sequence(self):
         """Each municipality numbers its inquiries on its own, per year."""

@@ -13,14 +13,6 @@ ADDRESS_PROTECTION = [
     ("strengt_fortrolig_utland", "Strictly confidential, abroad"),
 ]
 
-PREFERRED_LANGUAGES = [
-    ("nb", "Norwegian Bokmål"),
-    ("nn", "Norwegian Nynorsk"),
-    ("en", "English"),
-    ("sme", "Northern Sami"),
-    ("other", "Other"),
-]
-
 NATIONAL_ID_KINDS = [
     (nid.KIND_FNR, "Fødselsnummer"),
     (nid.KIND_DNR, "D-number"),
@@ -97,7 +89,6 @@ class ResPartner(models.Model):
         help="The citizen is reserved in the contact register (KRR): answers "
         "go by letter.",
     )
-    preferred_language = fields.Selection(PREFERRED_LANGUAGES, default="nb")
     preferred_channel_id = fields.Many2one(
         "citizen.channel", string="Preferred Channel", ondelete="set null"
     )

@@ -165,7 +165,9 @@ class ResPartner(models.Model):
             ).get(partner.address_protection),
             "contact_restricted": partner.citizen_contact_restricted,
             "krr_reserved": partner.krr_reserved,
-            "preferred_language": partner.preferred_language or None,
+            "language": dict(
+                partner._fields["lang"]._description_selection(self.env)
+            ).get(partner.lang),
             "preferred_channel": partner.preferred_channel_id.name or None,
             **{
                 fname: value(contact_source, fname)

@@ -14,7 +14,7 @@ class TestLegalDeadlines(CitizenDeadlineCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.caseworker = cls.caseworkers[0]
-        cls.citizen.preferred_language = "nn"
+        cls.citizen.lang = "nn_NO"
 
     def _typed(self, inquiry_type, received, **vals):
         return self._inquiry(

@@ -131,6 +131,7 @@ class TestMailSenderAuthentication(CitizenMailCommon):
                 "name": "Tone Skjult",
                 "email": PROTECTED_EMAIL,
                 "is_citizen": True,
+                "lang": "nb_NO",
                 "address_protection": "strengt_fortrolig",
             }
         )

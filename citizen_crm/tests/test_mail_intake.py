@@ -280,7 +280,7 @@ class TestMailAcknowledgement(CitizenMailCommon):
             (self.citizen_en, "We have received your inquiry", "expect an answer by"),
         ]
         for citizen, subject, sentence in cases:
-            with self.subTest(language=citizen.preferred_language):
+            with self.subTest(language=citizen.lang):
                 inquiry, mails = self._ack_for(
                     self.build_mail(email_from=citizen.email), citizen.email
                 )

@@ -78,10 +78,12 @@ class CitizenInquiryGdprExtension(models.TransientModel):
                 "gdpr_extension_reason": self.reason,
             }
         )
-        body = self.env._(
+        # In the municipality's language, not the user's.
+        env = inquiry._citizen_in_company_lang().env
+        body = env._(
             "The deadline for answering the request is extended by two months, to "
             "%(date)s (GDPR art. 12(3)). Reason: %(reason)s",
-            date=format_date(self.env, inquiry.legal_deadline),
+            date=format_date(env, inquiry.legal_deadline),
             reason=self.reason,
         )
         if self.notify_citizen and inquiry.partner_id:

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.citizen_inquiry_mail import citizen_text_language
+
 TEMPLATE_LANGUAGES = [
     ("nb", "Norwegian Bokmål"),
     ("nn", "Norwegian Nynorsk"),
@@ -41,10 +43,9 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
 
     @api.depends("inquiry_id")
     def _compute_language(self):
-        known = dict(TEMPLATE_LANGUAGES)
         for wizard in self:
-            preferred = wizard.inquiry_id.partner_id.preferred_language
-            wizard.language = preferred if preferred in known else "nb"
+            lang = wizard.inquiry_id.partner_id.lang
+            wizard.language = citizen_text_language(lang) or "nb"
 
     @api.depends("inquiry_id")
     def _compute_by_letter(self):
@@ -79,7 +80,9 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
             body = template._render_field("body_html", inquiry.ids)[inquiry.id]
             inquiry.message_post(
                 body=body,
-                subject=self.env._("Preliminary answer to be sent by letter"),
+                subject=inquiry._citizen_in_company_lang().env._(
+                    "Preliminary answer to be sent by letter"
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         else:
