@@ -10,6 +10,10 @@ tours.add("citizen_crm_web_form", {
     url: "/citizen/inquiry",
     steps: () => [
         {
+            content: "The form speaks the municipality's language",
+            trigger: 'html[lang="nb-NO"] form[action="/citizen/inquiry"] button:contains("Send henvendelse")',
+        },
+        {
             content: "Choose what it is about",
             trigger: "select#citizen_inquiry_service_id",
             run: "selectByLabel Byggetillatelse",
@@ -37,8 +41,8 @@ tours.add("citizen_crm_web_form", {
             expectUnloadPage: true,
         },
         {
-            content: "The thanks page gives the number",
-            trigger: 'main:contains("HEN-")',
+            content: "The thanks page gives the number, in Bokmål",
+            trigger: 'html[lang="nb-NO"] main:contains("HEN-")',
         },
     ],
 });
