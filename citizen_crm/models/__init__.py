@@ -37,6 +37,7 @@ from . import citizen_protected_contact
 from . import citizen_screening_basis
 from . import res_partner_protection
 from . import res_partner_gdpr
+from . import res_partner_picker
 from . import citizen_service_privacy
 from . import citizen_case_privacy
 from . import citizen_gdpr_request

@@ -78,6 +78,18 @@ class CitizenAuditLog(models.Model):
             return False
 
     @api.model
+    def _citizen_field_labels(self, model, fnames):
+        """The labels of ``model``'s fields ``fnames``, in the user's language,
+        as the privacy officer reads them on the form ("Street", not
+        "street"); names that are no field are left out."""
+        fields_ = self.env[model]._fields
+        return [
+            fields_[fname]._description_string(self.env)
+            for fname in fnames
+            if fname in fields_
+        ]
+
+    @api.model
     def _citizen_log(
         self, action, records, field_names=None, description=None, per_record=True
     ):

@@ -99,6 +99,7 @@ class CitizenInquiry(models.Model):
         string="Citizen",
         tracking=True,
         check_company=True,
+        domain=lambda self: self.env["res.partner"]._citizen_picker_domain(),
     )
     partner_name = fields.Char(
         string="Contact Name",
@@ -420,6 +421,7 @@ class CitizenInquiry(models.Model):
         answered = [bool(vals.pop("answered_directly", False)) for vals in vals_list]
         inquiries = super(CitizenInquiry, model).create(vals_list).with_env(self.env)
         # After, in this order.
+        inquiries._citizen_check_counter_contact()
         inquiries._citizen_check_closing_resolution()
         inquiries._citizen_close_answered_directly(answered)
         inquiries._citizen_log_routing(routes, assigned)

@@ -98,7 +98,11 @@ class CitizenProtectedContact(models.Model):
             self.env["citizen.audit.log"]._citizen_log(
                 "view",
                 self.partner_id,
-                field_names=fields or PROTECTED_CONTACT_FIELDS,
+                field_names=self.env["citizen.audit.log"]._citizen_field_labels(
+                    self._name,
+                    [f for f in PROTECTED_CONTACT_FIELDS if not fields or f in fields]
+                    or fields,
+                ),
                 description="Protected contact data read",
             )
         return result

@@ -313,6 +313,52 @@ class ResPartner(models.Model):
         if new_number and "birthdate" in vals and not vals["birthdate"]:
             del vals["birthdate"]
 
+    @api.depends_context(
+        "show_address",
+        "partner_show_db_id",
+        "show_email",
+        "show_vat",
+        "lang",
+        "formatted_display_name",
+        "citizen_picker",
+    )
+    def _compute_display_name(self):
+        super()._compute_display_name()
+        if self.env.context.get("citizen_picker"):
+            self._citizen_picker_display_names()
+
+    @api.model
+    def get_views(self, views, options=None):
+        return super().get_views(self._citizen_picker_views(views), options)
+
+    @api.model
+    def default_get(self, fields):
+        defaults = super().default_get(fields)
+        return self._citizen_identity_number_defaults(defaults, fields)
+
+    @api.model
+    def name_create(self, name):
+        self._citizen_check_name_not_identity_number(name)
+        return super().name_create(name)
+
+    @api.model
+    @api.readonly
+    def web_search_read(
+        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
+    ):
+        # A list or kanban of citizens is not a look at any one of them: the
+        # audit trail of reads (_citizen_audit_read) leaves it out.
+        return super(
+            ResPartner, self.with_context(citizen_audit_list_read=True)
+        ).web_search_read(
+            domain,
+            specification,
+            offset=offset,
+            limit=limit,
+            order=order,
+            count_limit=count_limit,
+        )
+
     @api.model
     def _search_display_name(self, operator, value):
         searchable = operator in ("ilike", "=", "=ilike") and isinstance(value, str)

@@ -35,6 +35,18 @@ TRACKING_SCRUB_FIELDS = (
     "child_ids",
 )
 INTERNAL = "citizen_protection_internal"
+# A read of one of these fields of a protected citizen is a look at what the
+# protection is about: their contact data, relations and grading.
+AUDITED_READ_FIELDS = frozenset(
+    (
+        *PROTECTED_CONTACT_FIELDS,
+        "contact_address",
+        "child_ids",
+        "address_protection",
+        "citizen_contact_via_officer",
+        "citizen_protected_contact_ids",
+    )
+)
 
 
 class ResPartner(models.Model):
@@ -392,29 +404,45 @@ class ResPartner(models.Model):
         return result
 
     def _citizen_audit_read(self, fnames):
-        """A privacy officer's reads of identity numbers and of protected
-        citizens leave a trace. Other users cannot read either."""
+        """A privacy officer's reads of identity numbers and looks at a
+        protected citizen (the form, or their contact fields read through the
+        API) leave a trace, naming the fields by their labels. A list of
+        citizens (web_search_read in res_partner.py) or a name shown in a
+        field is no such look. Other users cannot read either."""
         if self.env.su or not self or not self._citizen_is_privacy_officer():
             return
-        audited = self.browse()
+        Audit = self.env["citizen.audit.log"]
+        # Decisions on what the officer just read; nothing is returned.
+        partners = self.sudo()
+        with_number = partners.browse()
         if not fnames or "national_id" in fnames:
-            # Which partners have a number: the officer just read it anyway.
-            with_number = self.sudo().filtered("national_id")
-            if with_number:
-                self.env["citizen.audit.log"]._citizen_log(
+            with_number = partners.filtered("national_id")
+        protected, looked_at = partners.browse(), set()
+        if not self.env.context.get("citizen_audit_list_read"):
+            # Only a name (a field or a tag pointing to the citizen) is no look.
+            looked_at = set(fnames or AUDITED_READ_FIELDS) & AUDITED_READ_FIELDS
+            if looked_at:
+                protected = partners.filtered("citizen_contact_restricted")
+        # One entry per look at a protected citizen, naming the number too
+        # when it was read.
+        for numbered, group in (
+            (True, protected & with_number),
+            (False, protected - with_number),
+        ):
+            if group:
+                names = sorted(looked_at | ({"national_id"} if numbered else set()))
+                Audit._citizen_log(
                     "view",
-                    with_number,
-                    field_names=["national_id"],
-                    description="Identity number viewed",
+                    group.with_env(self.env),
+                    field_names=Audit._citizen_field_labels(self._name, names),
+                    description="Protected citizen viewed",
                 )
-                audited = with_number
-        protected = self.sudo().filtered("citizen_contact_restricted") - audited.sudo()
-        if protected:
-            self.env["citizen.audit.log"]._citizen_log(
+        if with_number - protected:
+            Audit._citizen_log(
                 "view",
-                protected,
-                field_names=fnames or ["*"],
-                description="Protected citizen viewed",
+                (with_number - protected).with_env(self.env),
+                field_names=["national_id"],
+                description="Identity number viewed",
             )
 
     def export_data(self, fields_to_export):

@@ -24,6 +24,7 @@ from . import test_privacy_mail
 from . import test_privacy_protection
 from . import test_privacy_portal
 from . import test_counter_intake
+from . import test_citizen_picker
 from . import test_mail_dead_letter
 from . import test_mail_intake
 from . import test_mail_performance

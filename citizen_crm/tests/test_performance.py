@@ -32,22 +32,24 @@ from .common import (
 # The record rules' read of the company's parent path loads that column alone
 # (res_company.py): the paths that then read other company fields pay one
 # query more, which the identity and name lookups save in time.
-# Load the counter action, fill the form in, save: measured 43 until the
-# service proposed its responsible queue (issue 17): the form now moves to the
-# back office and its deadlines, then back to the front line when the visit is
-# answered at once: measured 53.
-COUNTER_FORM = 54
-COUNTER_SAVE = 25  # the save alone (issue 6 target: <= 30): measured 24
+# Load the counter action, fill the form in, save: measured 43 before issue
+# 17. Since then the form shows the citizen picked (their other open inquiries:
+# one search and the list's read; preferred channel and language), and choosing
+# a service whose queue is a back office proposes that queue and its
+# deadlines, then the front line again when the visit is answered at once:
+# measured 62.
+COUNTER_FORM = 63
+COUNTER_SAVE = 30  # the save alone (issue 6 target: <= 30): measured 29
 # The save of a registration sent to the service's back-office queue: the
-# forward's log, the members following it and their notification: measured 55.
-COUNTER_SAVE_FORWARDED = 56
+# forward's log, the members following it and their notification: measured 58.
+COUNTER_SAVE_FORWARDED = 59
 CREATE_ONE = 25  # create() of one inquiry with the counter form's values: 24
 # create() of ten: the one-inquiry queries plus one nextval per extra inquiry
 # (33); sequence, yearly range, first stage and closing are looked up or
 # written once per batch, not once per inquiry (was 58 before).
 CREATE_TEN = 34
 FORWARD = 55  # forward one inquiry through the wizard, members notified: 54
-CITIZEN_FORM = 21  # open a citizen's form: get_views + web_read of its fields: 20
+CITIZEN_FORM = 22  # open a citizen's form: get_views + web_read of its fields: 22
 QUEUE_OVERVIEW = 11  # the queue dashboard, three counters in two grouped reads: 10
 # A citizen looked up by full identity number, in a new request: the company
 # of the record rules, then one statement for the search, its record rules and

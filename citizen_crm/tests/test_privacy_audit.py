@@ -61,3 +61,62 @@ class TestAuditTrail(CitizenPrivacyCommon):
         partner.unlink()
         self.assertTrue(entry.exists())
         self.assertFalse(entry.partner_id)
+
+
+@tagged("post_install", "-at_install")
+class TestAuditOfLooks(CitizenPrivacyCommon):
+    """An entry is a person's deliberate look at a protected citizen (the
+    form, their contact fields), worded for the privacy officer: a list of
+    citizens is no such look (issue 17)."""
+
+    def _new_entries(self, before):
+        return self.env["citizen.audit.log"].sudo().search([("id", ">", before)])
+
+    def _last_id(self):
+        last = self.env["citizen.audit.log"].sudo().search([], limit=1, order="id desc")
+        return last.id
+
+    @users("privacy_officer")
+    def test_officer_list_of_citizens_writes_no_entry(self):
+        before = self._last_id()
+        Partner = self.env["res.partner"]
+        result = Partner.web_search_read(
+            [("is_citizen", "=", True)],
+            {
+                "display_name": {},
+                "phone": {},
+                "email": {},
+                "city": {},
+                "country_id": {"fields": {"display_name": {}}},
+                "national_id_masked": {},
+            },
+        )
+        self.assertIn(self.protected.id, [r["id"] for r in result["records"]])
+        self.assertFalse(self._new_entries(before))
+
+    @users("privacy_officer")
+    def test_officer_form_of_a_protected_citizen_writes_one_readable_entry(self):
+        before = self._last_id()
+        Partner = self.env["res.partner"]
+        view = Partner.get_views(
+            [(self.env.ref("citizen_crm.res_partner_view_form_citizen").id, "form")]
+        )
+        fnames = view["models"]["res.partner"]["fields"]
+        partner = Partner.browse(self.protected.id)
+        partner.web_read({fname: {} for fname in fnames if fname != "id"})
+        entries = self._new_entries(before)
+        self.assertEqual(len(entries), 1)
+        self.assertEqual(entries.partner_id, self.protected)
+        self.assertEqual(entries.action, "view")
+        labels = entries.field_names.split(",")
+        self.assertIn("Street", labels)
+        self.assertIn("Address Protection", labels)
+        for technical in ("street", "street2", "address_protection", "display_name"):
+            self.assertNotIn(technical, labels)
+        self.assertNoSecret(entries.read(["description", "field_names"]))
+
+    @users("privacy_officer")
+    def test_officer_name_of_a_protected_citizen_in_a_field_writes_no_entry(self):
+        before = self._last_id()
+        self.env["res.partner"].browse(self.protected.id).web_read({"display_name": {}})
+        self.assertFalse(self._new_entries(before))
