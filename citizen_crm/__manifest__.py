@@ -86,6 +86,9 @@
     "assets": {
         # the tours that prove the desk's flows in a browser (tests/test_tours.py)
         "web.assets_tests": ["citizen_crm/static/tests/tours/**/*"],
+        # WCAG 2.1 AA for the chatter of the citizen's pages (its shadow root)
+        "portal.assets_chatter": ["citizen_crm/static/src/chatter/*.xml"],
+        "portal.assets_chatter_style": ["citizen_crm/static/src/chatter/*.scss"],
     },
     "external_dependencies": {"python": ["holidays"]},
     "post_init_hook": "post_init_hook",
