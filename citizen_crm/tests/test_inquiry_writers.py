@@ -59,6 +59,8 @@ class TestResolutionDeadline(CitizenDeadlineCommon):
             form = Form(self.env["citizen.inquiry"].with_user(self.frontdesk))
             form.name = "Spørsmål om søknad"
             form.service_id = self.service_permit
+            # the desk keeps it rather than sending it to the service's queue
+            form.queue_id = self.servicetorg
             inquiry = form.save()
             self.assertEqual(inquiry.date_deadline, oslo(2026, 3, 3, 16, 0))
             self.assertFalse(inquiry.is_deadline_manual)

@@ -54,6 +54,7 @@ class CitizenTourCase(CitizenCrmCommon, HttpCase):
         )._update_translations(["nb_NO"])
         # the municipality speaks Bokmål (the common setup makes it English)
         cls.company.partner_id.lang = "nb_NO"
+        env["ir.default"].set("res.partner", "lang", "nb_NO")
         cls.servicetorg = env.ref("citizen_crm.citizen_queue_servicetorg")
         cls.frontdesk = cls._tour_user("tour_frontdesk", FRONTDESK, "Frida Skranke")
         cls.caseworker = cls._tour_user("tour_caseworker", CASEWORKER, "Bjørn Bygg")
