@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo import Command
 from odoo.tests import tagged, warmup
 from odoo.tests.common import JsonRpcException
@@ -42,6 +44,33 @@ class TestCitizenPortal(CitizenPortalCommon):
         self.assertIn(self.inquiry2.number, html)
         self.assertNotIn(self.inquiry1.number, html)
         self.assertNotIn(self.inquiry1.name, html)
+
+    def test_list_columns_line_up_without_caseworker(self):
+        """Every row has a cell under every heading, with a caseworker or
+        without one (issue 17: the table shifted left without)."""
+        self.env["citizen.inquiry"].create(
+            {
+                "name": "Nobody assigned yet",
+                "partner_id": self.citizen1.id,
+                "channel_id": self.channel_web.id,
+                "user_id": False,
+            }
+        )
+        self.authenticate("portal1", "portal1")
+        html = self.url_open("/my/inquiries").text
+        tree = etree.fromstring(html, etree.HTMLParser())
+        headings = tree.xpath("//table//thead//th")
+        rows = tree.xpath(
+            "//table//tbody/tr[contains(@class, 'o_citizen_inquiry_row')]"
+        )
+        self.assertGreaterEqual(len(rows), 2)
+        for row in rows:
+            self.assertEqual(len(row.xpath("./td")), len(headings))
+        unassigned = [
+            row for row in rows if "Nobody assigned yet" in "".join(row.itertext())
+        ]
+        caseworker_cell = unassigned[0].xpath("./td")[4]
+        self.assertTrue("".join(caseworker_cell.itertext()).strip())
 
     def test_archived_inquiries_are_hidden(self):
         self.inquiry1.active = False
