@@ -94,6 +94,12 @@ class CitizenTourCase(CitizenCrmCommon, HttpCase):
 
 @tagged("post_install", "-at_install", "citizen_tour")
 class TestDeskTours(CitizenTourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a colleague with the citizen's first name: staff are not citizens
+        cls._tour_user("tour_colleague", FRONTDESK, "Kari Kollega")
+
     def test_counter_visit_answered_directly(self):
         self.start_tour("/odoo", "citizen_crm_counter_visit", login="tour_frontdesk")
         inquiry = self._inquiries()
@@ -168,6 +174,7 @@ class TestCitizenTours(CitizenTourCase):
         inquiry = self.env["citizen.inquiry"].create(
             {
                 "name": "Snømåking i Storgata",
+                "description": "<p>Innbyggeren ringte om brøyting.</p>",
                 "partner_id": self.portal.partner_id.id,
                 "queue_id": self.building.id,
                 "channel_id": self.env.ref("citizen_crm.channel_phone").id,

@@ -50,8 +50,8 @@ tours.add("citizen_crm_web_form", {
 tours.add("citizen_crm_portal_follow_up", {
     steps: () => [
         {
-            content: "The citizen sees their inquiry",
-            trigger: 'main:contains("Snømåking i Storgata")',
+            content: "The citizen sees their inquiry, not the desk's note about it",
+            trigger: 'main:contains("Snømåking i Storgata"):not(:contains("Innbyggeren ringte"))',
         },
         {
             content: "Write a follow-up (the portal chatter lives in a shadow root)",
@@ -100,6 +100,27 @@ tours.add("citizen_crm_supervisor_report", {
         {
             content: "Average handling time is a measure",
             trigger: '.o_pivot th:contains("Behandlingstid")',
+        },
+        {
+            content: "Find the citizen's inquiries by name from the search box",
+            trigger: '.o_menu_sections button[data-menu-xmlid="citizen_crm.citizen_crm_menu_inquiries"]',
+            run: "click",
+        },
+        {
+            trigger: '.o-dropdown--menu a[data-menu-xmlid="citizen_crm.citizen_inquiry_menu"]',
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_searchview_input",
+            run: "edit Nordmann",
+        },
+        {
+            trigger: ".o_searchview_input",
+            run: "press Enter",
+        },
+        {
+            content: "A name finds the inquiries, not an empty page",
+            trigger: '.o_list_view .o_data_row:contains("Garasje")',
         },
     ],
 });

@@ -78,6 +78,17 @@ tours.add("citizen_crm_counter_visit", {
             trigger: 'body:not(:has(.modal))',
         },
         ...registerMenu("citizen_crm.citizen_inquiry_menu_counter"),
+        {
+            content: "Look up Kari: citizens only, and no one-keystroke Create",
+            trigger: '.modal .o_field_widget[name="partner_id"] input',
+            run: "edit Kari",
+        },
+        {
+            trigger:
+                '.o-autocomplete--dropdown-menu:has(.o-autocomplete--dropdown-item:contains("Kari Nordmann"))' +
+                ':not(:has(.o-autocomplete--dropdown-item:contains("Kari Kollega")))' +
+                ":not(:has(.o_m2o_dropdown_option_create))",
+        },
         ...pickCitizen("Kari Nordmann"),
         {
             content: "Subject",
