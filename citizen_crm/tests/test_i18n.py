@@ -123,6 +123,24 @@ class NorwegianPoChecks:
                 {"name": "Kari Nordmann", "is_citizen": True, "national_id": "123"}
             )
 
+    def test_mail_templates_keep_their_language(self):
+        """Each mail template is already written in its language (one per
+        language). Odoo renders a template without a lang in the citizen's
+        language, so a Norwegian text for the English template would send
+        Norwegian to a citizen the caseworker writes to in English."""
+        changed = [
+            f"{occurrence}: {entry.msgstr[:60]!r}"
+            for entry in self.po
+            for occurrence, _line in entry.occurrences
+            if occurrence.startswith(
+                ("model:mail.template,body_html:", "model:mail.template,subject:")
+            )
+            and entry.msgstr != entry.msgid
+        ]
+        self.assertFalse(
+            changed, "translated mail template texts:\n" + "\n".join(changed)
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestBokmalTranslation(NorwegianPoChecks, TransactionCase):
@@ -173,21 +191,3 @@ class TestNynorskTranslation(NorwegianPoChecks, TransactionCase):
         ]
         self.assertFalse(bokmal, "Bokmål words in nn.po:\n" + "\n".join(bokmal))
         self.assertEqual(self.po.find("Inquiry").msgstr, "Henvending")
-
-    def test_mail_templates_keep_their_language(self):
-        """Each mail template is already written in its language (one per
-        language). Odoo renders a template without a lang in the citizen's
-        language, so a Nynorsk text for the English template would send
-        Nynorsk to an nn_NO citizen the caseworker writes to in English."""
-        changed = [
-            f"{occurrence}: {entry.msgstr[:60]!r}"
-            for entry in self.po
-            for occurrence, _line in entry.occurrences
-            if occurrence.startswith(
-                ("model:mail.template,body_html:", "model:mail.template,subject:")
-            )
-            and entry.msgstr != entry.msgid
-        ]
-        self.assertFalse(
-            changed, "translated mail template texts:\n" + "\n".join(changed)
-        )
