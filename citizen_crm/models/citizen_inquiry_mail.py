@@ -568,6 +568,8 @@ class CitizenInquiryMail(models.AbstractModel):
             or author.user_ids.filtered(lambda user: not user.share)
         ):
             return recipients
+        # sudo: the poster (a citizen, a visitor with the tracking link) may
+        # not read the assignee or the queue; only who to notify is decided
         inquiry = self.sudo()
         handlers = (inquiry.user_id or inquiry.queue_id.member_ids).filtered(
             "active"
