@@ -148,6 +148,22 @@ class TestCitizenPagesLanguage(CitizenPortalCommon):
         cls.company.partner_id.lang = "nb_NO"
         cls.inquiry1.date_received = datetime(2026, 3, 12, 10, 0)
 
+    def test_web_form_and_tracking_page_in_nynorsk(self):
+        """Nynorsk is one of the municipality's languages: its pages speak it
+        under /nn/, and the page says so to screen readers."""
+        self.authenticate(None, None)
+        html = self.url_open("/citizen/inquiry").text
+        self.assertIn('href="/nn/citizen/inquiry"', html)
+        nynorsk = self.url_open("/nn/citizen/inquiry").text
+        self.assertIn(LANG_ATTR.format("nn-NO"), nynorsk)
+        self.assertIn("Send henvending", nynorsk)
+        token = self.inquiry1._portal_ensure_token()
+        tracking = self.url_open(
+            f"/nn/my/inquiries/{self.inquiry1.id}?access_token={token}"
+        ).text
+        self.assertIn(LANG_ATTR.format("nn-NO"), tracking)
+        self.assertIn("12.03.2026", tracking)
+
     def test_web_form_in_bokmal_then_english_by_the_selector(self):
         self.authenticate(None, None)
         response = self.url_open("/citizen/inquiry")
