@@ -26,6 +26,14 @@ BROWSER_MISSING = (
 )
 
 
+def missing_test_tool(message):
+    """A browser test cannot run: fail in CI (CITIZEN_CRM_REQUIRE_BROWSER),
+    skip with ``message`` elsewhere."""
+    if os.environ.get("CITIZEN_CRM_REQUIRE_BROWSER"):
+        raise AssertionError(message)
+    raise unittest.SkipTest(message)
+
+
 def require_browser():
     """Fail (CI) or skip loudly (elsewhere) when no browser can run a tour."""
     try:
@@ -33,9 +41,7 @@ def require_browser():
 
         _find_executable()
     except Exception as error:
-        if os.environ.get("CITIZEN_CRM_REQUIRE_BROWSER"):
-            raise AssertionError(f"{BROWSER_MISSING} ({error})") from error
-        raise unittest.SkipTest(BROWSER_MISSING) from error
+        missing_test_tool(f"{BROWSER_MISSING} ({error})")
 
 
 class CitizenTourCase(CitizenCrmCommon, HttpCase):
@@ -85,6 +91,20 @@ class CitizenTourCase(CitizenCrmCommon, HttpCase):
             lang="nb_NO",
             tz="Europe/Oslo",
         )
+
+    @classmethod
+    def _portal_citizen(cls, login, email):
+        """A citizen with a portal login, speaking Bokmål."""
+        user = cls._new_user(
+            login,
+            "base.group_portal",
+            name="Ola Innbygger",
+            password=login,
+            email=email,
+            lang="nb_NO",
+        )
+        user.partner_id.is_citizen = True
+        return user
 
     def _inquiries(self):
         return self.env["citizen.inquiry"].search(
@@ -147,15 +167,7 @@ class TestCitizenTours(CitizenTourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal = cls._new_user(
-            "tour_portal",
-            "base.group_portal",
-            name="Ola Innbygger",
-            password="tour_portal",
-            email="ola.tour@example.com",
-            lang="nb_NO",
-        )
-        cls.portal.partner_id.is_citizen = True
+        cls.portal = cls._portal_citizen("tour_portal", "ola.tour@example.com")
 
     def test_web_form_gives_number_and_receipt(self):
         self.start_tour("/citizen/inquiry", "citizen_crm_web_form")

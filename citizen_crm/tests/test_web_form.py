@@ -78,6 +78,26 @@ class TestCitizenWebForm(CitizenPortalCommon):
     # Submission
     # ------------------------------------------------------------
 
+    def test_web_form_inquiry_gets_a_receipt_by_mail(self):
+        """Issue 17, item 5: the same acknowledgement as a mail's."""
+        self.authenticate(None, None)
+        response = self._submit(email="nora.receipt@example.com")
+        self.assertEqual(response.status_code, 200)
+        inquiry = self.env["citizen.inquiry"].search(
+            [("partner_email", "=", "nora.receipt@example.com")]
+        )
+        self.assertEqual(len(inquiry), 1)
+        self.assertTrue(inquiry.date_acknowledged)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "citizen.inquiry"), ("res_id", "=", inquiry.id)]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.email_to, "nora.receipt@example.com")
+        self.assertIn(inquiry.number, mail.subject)
+        self.assertIn("Auto-Submitted", mail.headers)
+        # nothing the citizen wrote is echoed
+        self.assertNotIn("August", mail.body_html)
+
     def test_submit_creates_web_inquiry_without_partner(self):
         self.authenticate(None, None)
         partner_count = self.env["res.partner"].search_count([])
