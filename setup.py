@@ -1,5 +1,9 @@
 """Build the wheel odoo-addon-citizen_crm, with the addon at odoo/addons/citizen_crm.
 
+The bridge addons beside it are built the same way, one wheel each, named by
+CITIZEN_CRM_ADDON: ``CITIZEN_CRM_ADDON=citizen_crm_project pip wheel .``
+builds odoo-addon-citizen_crm_project.
+
 Like OCA's addon wheels, ``odoo`` and ``odoo.addons`` stay namespace packages:
 the wheel only adds ``odoo/addons/citizen_crm`` with every file of the addon
 (Python, XML, CSV, i18n, static assets, test corpora).
@@ -11,7 +15,11 @@ import os
 from setuptools import setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ADDON = "citizen_crm"
+ADDON = os.environ.get("CITIZEN_CRM_ADDON") or "citizen_crm"
+if not ADDON.startswith("citizen_crm") or not os.path.isfile(
+    os.path.join(HERE, ADDON, "__manifest__.py")
+):
+    raise SystemExit(f"CITIZEN_CRM_ADDON={ADDON}: no such addon beside setup.py")
 ADDON_DIR = os.path.join(HERE, ADDON)
 SKIPPED_DIRS = {"__pycache__"}
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
@@ -76,6 +84,13 @@ setup(
         "psycopg2",
         "lxml",
         *manifest.get("external_dependencies", {}).get("python", []),
+        # a bridge needs the wheel of citizen_crm (Odoo's own modules come
+        # with odoo)
+        *(
+            f"odoo-addon-{depend}=={manifest['version'].rsplit('.', 3)[0]}.*"
+            for depend in manifest["depends"]
+            if depend.startswith("citizen_crm")
+        ),
     ],
     extras_require={"test": ["pytest-odoo"]},
     classifiers=[

@@ -14,6 +14,19 @@ die() {
     exit 1
 }
 
+# citizen_crm and its bridge addons (citizen_crm_project...): every addon of
+# the repository's root, citizen_crm first. Printed comma-separated.
+project_addons() {
+    local names=(citizen_crm) manifest name
+    for manifest in "$ROOT"/citizen_crm_*/__manifest__.py; do
+        [ -e "$manifest" ] || continue
+        name="$(basename "$(dirname "$manifest")")"
+        names+=("$name")
+    done
+    local IFS=,
+    echo "${names[*]}"
+}
+
 check_odoo() {
     command -v "$PYTHON" >/dev/null 2>&1 || die "Python 3 ($PYTHON) is not installed."
     local version
