@@ -1,0 +1,1 @@
+from . import calendar_event, citizen_inquiry, citizen_queue

@@ -1,0 +1,1 @@
+from . import citizen_appointment_book
