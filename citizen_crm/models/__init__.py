@@ -38,6 +38,9 @@ from . import citizen_screening_basis
 from . import res_partner_protection
 from . import res_partner_gdpr
 from . import res_partner_picker
+from . import citizen_register_client
+from . import res_partner_registers
+from . import citizen_register_import
 from . import citizen_service_privacy
 from . import citizen_case_privacy
 from . import citizen_gdpr_request
