@@ -29,6 +29,7 @@
         "data/citizen_screening_basis_data.xml",
         "data/ir_cron_privacy_data.xml",
         "data/mail_template_data.xml",
+        "data/ir_cron_registers_data.xml",
         # Reports (PDF reports and the deadline report's views)
         "report/citizen_gdpr_access_report.xml",
         "report/citizen_record_of_processing_report.xml",
@@ -64,6 +65,7 @@
         "views/citizen_inquiry_privacy_views.xml",
         "views/citizen_service_privacy_views.xml",
         "views/res_partner_privacy_views.xml",
+        "views/citizen_register_import_views.xml",
         "views/res_config_settings_views.xml",
         # Menus, after the actions they open
         "views/citizen_crm_menus.xml",

@@ -271,7 +271,8 @@ class CitizenRegisterImport(models.Model):
             persons.append((line_number, person))
         rows = self._citizen_match(persons)
         Partner = self._citizen_partner_env()
-        norway = self.env.ref("base.no").id
+        # ormcached: no query after the first chunk
+        norway = self.env["ir.model.data"]._xmlid_to_res_id("base.no")
         changed = defaultdict(list)  # {fields written: [partner id]}
         for line_number, person in persons:
             holders = {rows[n]["id"] for n in person.numbers if n in rows}

@@ -113,6 +113,43 @@ class ResPartner(models.Model):
         )
 
     # ------------------------------------------------------------
+    # Folkeregister lookups
+    # ------------------------------------------------------------
+
+    def action_citizen_folkeregister_refresh(self):
+        """Refresh the citizen from the Folkeregister API now (privacy
+        officers: an import run is theirs to make); opens the run."""
+        self.ensure_one()
+        if not self._citizen_is_privacy_officer():
+            raise AccessError(
+                self.env._("Only a privacy officer may import from the Folkeregister.")
+            )
+        if not self.national_id:
+            raise UserError(
+                self.env._("The citizen has no identity number to look up.")
+            )
+        client = self.env["citizen.register.client"]
+        try:
+            document = client._citizen_freg_person(self.national_id)
+        except RegisterError as error:
+            raise UserError(
+                self.env._(
+                    "The Folkeregister could not be asked: %(error)s", error=str(error)
+                )
+            ) from None
+        if document is None:
+            raise UserError(self.env._("The Folkeregister does not know this citizen."))
+        run = self.env["citizen.register.import"].create({"source": "api"})
+        run._citizen_run([(1, document)])
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "citizen.register.import",
+            "res_id": run.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------
     # KRR lookups
     # ------------------------------------------------------------
 
