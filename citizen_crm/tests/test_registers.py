@@ -524,6 +524,12 @@ class TestKrr(RegisterServerMixin, CitizenPrivacyCommon):
         self.server.krr[self.plain_number] = self.krr_person(
             self.plain_number, reserved=True
         )
+        # Without a configured URL the job does nothing.
+        self.set_param("citizen_crm.krr_url", "")
+        self.env["res.partner"]._cron_citizen_krr_refresh()
+        self.assertFalse(self.plain.krr_reserved)
+        self.assertFalse(self.server.calls)
+        self.set_param("citizen_crm.krr_url", f"{self.server.url}/krr/rest/v1/personer")
         self.env["res.partner"]._cron_citizen_krr_refresh()
         self.assertTrue(self.plain.krr_reserved)
 
@@ -561,7 +567,9 @@ class TestRegisterMailRules(CitizenMailCommon):
             }
         )
         Wizard = self.env["citizen.inquiry.preliminary.answer"]
+        Notice = self.env["citizen.inquiry.gdpr.extension"]
         self.assertFalse(Wizard.new({"inquiry_id": inquiry.id}).by_letter)
+        self.assertTrue(Notice.new({"inquiry_id": inquiry.id}).notify_citizen)
         for values in ({"krr_reserved": True}, {"citizen_date_of_death": "2026-01-02"}):
             with self.subTest(values=values):
                 self.citizen.sudo().write(
@@ -571,3 +579,4 @@ class TestRegisterMailRules(CitizenMailCommon):
                     )
                 )
                 self.assertTrue(Wizard.new({"inquiry_id": inquiry.id}).by_letter)
+                self.assertFalse(Notice.new({"inquiry_id": inquiry.id}).notify_citizen)
