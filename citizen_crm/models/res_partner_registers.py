@@ -62,10 +62,11 @@ class ResPartner(models.Model):
     citizen_date_of_death = fields.Date(
         string="Date of Death", readonly=True, groups="base.group_user"
     )
+    # Not stored: an upgrade would otherwise compute it for every partner.
     citizen_deceased = fields.Boolean(
         string="Deceased",
         compute="_compute_citizen_deceased",
-        store=True,
+        compute_sudo=True,
         help="Registered as deceased in the Folkeregister: no acknowledgements "
         "or other automatic mail.",
     )
@@ -90,7 +91,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.citizen_deceased = bool(
                 partner.citizen_register_status == "doed"
-                or partner.sudo().citizen_date_of_death
+                or partner.citizen_date_of_death
             )
 
     # ------------------------------------------------------------
