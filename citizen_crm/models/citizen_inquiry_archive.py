@@ -29,6 +29,8 @@ class CitizenInquiryArchive(models.AbstractModel):
         "inquiry_id",
         string="Archive Transfers",
         readonly=True,
+        # Transfers are the caseworkers' and supervisors' (access rights).
+        groups="citizen_crm.group_caseworker",
     )
     archive_registry_numbers = fields.Char(
         string="Archive Registry Numbers",

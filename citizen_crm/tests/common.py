@@ -1007,15 +1007,6 @@ class CitizenArchiveCommon(CitizenPrivacyCommon):
                 f"The Fiks Arkiv V1 schemas are not in {archive_message.schema_dir()} "
                 f"(set {archive_message.SCHEMA_ENV} to their folder)."
             )
-        cls.folder = Path(tempfile.mkdtemp(prefix="citizen_archive_"))
-        cls.addClassCleanup(shutil.rmtree, cls.folder, ignore_errors=True)
-        cls.outbox = cls.folder / "ut"
-        cls.inbox = cls.folder / "kvittering"
-        cls.outbox.mkdir()
-        cls.inbox.mkdir()
-        Param = cls.env["ir.config_parameter"].sudo()
-        Param.set_param("citizen_crm.archive_outbox", str(cls.outbox))
-        Param.set_param("citizen_crm.archive_inbox", str(cls.inbox))
         cls.los_theme = cls.env["citizen.los.theme"].create(
             {"name": "Byggesak", "uri": "http://psi.norge.no/los/tema/byggesak"}
         )
@@ -1067,6 +1058,18 @@ class CitizenArchiveCommon(CitizenPrivacyCommon):
             subtype_xmlid="mail.mt_note",
         )
         return inquiry
+
+    def setUp(self):
+        """Empty folders for each test: the archive's outbox and inbox."""
+        super().setUp()
+        folder = Path(tempfile.mkdtemp(prefix="citizen_archive_"))
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        self.outbox = folder / "ut"
+        self.inbox = folder / "kvittering"
+        self.outbox.mkdir()
+        self.inbox.mkdir()
+        self.set_param("citizen_crm.archive_outbox", str(self.outbox))
+        self.set_param("citizen_crm.archive_inbox", str(self.inbox))
 
     def package(self, transfer):
         """(the arkivmelding as an element, validated against the schema,
