@@ -13,9 +13,7 @@ class TestArchiveAccess(CitizenArchiveCommon):
     def setUpClass(cls):
         super().setUpClass()
         # A caseworker of the servicetorg only, not of the back office.
-        cls.outsider = cls._new_user(
-            "archive_outsider", "citizen_crm.group_caseworker"
-        )
+        cls.outsider = cls._new_user("archive_outsider", "citizen_crm.group_caseworker")
         cls.queue.member_ids |= cls.outsider
         cls.basis = cls.env.ref("citizen_crm.screening_basis_offl13_hpl21")
         cls.secret_case = cls.env["citizen.case"].create(

@@ -91,8 +91,12 @@ class TestArchiveTransfer(CitizenArchiveCommon):
             self.receipt(entry, entry=(2026, 500 + number, number))
         self.poll()
         self.assertEqual(set(entries.mapped("state")), {"receipted"})
-        self.assertEqual(entries.mapped("registry_number"), ["2026/501-1", "2026/502-2"])
-        self.assertEqual(self.inquiry.archive_registry_numbers, "2026/501-1, 2026/502-2")
+        self.assertEqual(
+            entries.mapped("registry_number"), ["2026/501-1", "2026/502-2"]
+        )
+        self.assertEqual(
+            self.inquiry.archive_registry_numbers, "2026/501-1, 2026/502-2"
+        )
         self.assertEqual(self.case.archive_registry_numbers, "2026/501-1, 2026/502-2")
         self.assertEqual(
             entries[0].attempt_ids.sorted("id").mapped("action"), ["send", "receipt"]
