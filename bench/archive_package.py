@@ -38,7 +38,7 @@ def parse_args(argv):
     parser.add_argument(
         "--reuse-db",
         action="store_true",
-        help="use the database as it is when it exists (default: reinstall citizen_crm)",
+        help="use the database as it is when it exists (default: reinstall)",
     )
     return parser.parse_args(argv)
 
