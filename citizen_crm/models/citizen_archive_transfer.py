@@ -25,11 +25,12 @@ import uuid
 import zipfile
 from pathlib import Path
 
+import psycopg2
 from lxml import etree
 
 from odoo import api, fields, models
 from odoo.addons.base.models.ir_actions_report import _wkhtml
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from . import archive_message
@@ -550,7 +551,17 @@ class CitizenArchiveTransfer(models.Model):
         for transport, _label in TRANSPORTS:
             poll = getattr(self, f"_citizen_transport_{transport}_poll")
             for package_id, content, done in poll():
-                done(self._citizen_apply_receipt(package_id, content))
+                try:
+                    with self.env.cr.savepoint():
+                        applied = self._citizen_apply_receipt(package_id, content)
+                except (UserError, ValidationError, psycopg2.IntegrityError) as error:
+                    # e.g. a case number another case of ours already has:
+                    # the receipt is set aside for a person, the others go on.
+                    _logger.warning(
+                        "Archive receipt %s could not be applied: %s", package_id, error
+                    )
+                    applied = False
+                done(applied)
         return True
 
     @api.model

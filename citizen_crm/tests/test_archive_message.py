@@ -269,5 +269,63 @@ class TestArchiveMessage(CitizenArchiveCommon):
             ]
             self.assertEqual(len(pdfs), 1)
 
+    def test_letter_handed_in_is_incoming(self):
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.caseworker)
+            .create({"name": "brev.pdf", "raw": b"%PDF-1.4 scanned letter"})
+        )
+        inquiry = (
+            self.env["citizen.inquiry"]
+            .with_user(self.caseworker)
+            .create(
+                {
+                    "partner_id": self.plain.id,
+                    "name": "Brev om gjerde",
+                    "channel_id": self.channel_letter.id,
+                    "queue_id": self.back_office.id,
+                    "case_id": self.case.id,
+                    "letter_attachment_ids": [(4, attachment.id)],
+                }
+            )
+        )
+        entries = self.entries(self.hand_over(inquiries=inquiry))
+        self.assertEqual(set(entries), {"I"})
+        xml, files = self.package(entries["I"])
+        self.assertEqual(
+            self.xpath(
+                xml, "//a:korrespondansepart/a:korrespondanseparttype/m:kode/text()"
+            ),
+            ["EA"],
+        )
+        self.assertIn(b"%PDF-1.4 scanned letter", files.values())
+        self.assertEqual(
+            self.xpath(xml, "//a:dokumentbeskrivelse/a:tittel/text()")[1], "brev.pdf"
+        )
+
+    def test_query_count_per_document(self):
+        """The build reads, renders and stores a case's documents in batches:
+        ten more documents cost no more queries."""
+
+        def count(inquiry):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.hand_over(inquiries=inquiry)
+            return self.cr.sql_log_count - before
+
+        self.hand_over(inquiries=self._archive_inquiry(self.plain, "Oppvarming"))
+        small = self._archive_inquiry(self.plain, "Liten")
+        large = self._archive_inquiry(self.plain, "Stor")
+        for index in range(10):
+            large.message_post(
+                body=f"<p>Mail {index}</p>",
+                subject=f"Ettersending {index}",
+                message_type="email",
+                subtype_xmlid="mail.mt_comment",
+                author_id=self.plain.id,
+            )
+        small_count = count(small)
+        self.assertLessEqual(count(large), small_count)
+
     def serialized(self, element):
         return etree.tostring(element, encoding="unicode")
