@@ -152,6 +152,20 @@ class TestArchiveTransfer(CitizenArchiveCommon):
             len(set(self.transfers().mapped("key"))), 4, "one transfer per key"
         )
 
+    def test_receipt_with_a_number_taken_is_set_aside(self):
+        self.env["citizen.case"].create({"name": "2026/1234", "title": "Annen sak"})
+        self.send()
+        folder = self.folder_transfer()
+        self.receipt(folder, folder=(2026, 1234))
+        other = self.transfers().filtered(lambda t: t.kind == "entry")[:1]
+        self.poll()
+        self.assertEqual(folder.state, "sent", "nothing half-applied")
+        self.assertFalse(self.case.name)
+        self.assertTrue(
+            (self.inbox / "unreadable" / f"{folder.message_uuid}.xml").exists()
+        )
+        self.assertEqual(other.state, "waiting")
+
     def test_unreadable_receipt_is_set_aside(self):
         self.send()
         folder = self.folder_transfer()
