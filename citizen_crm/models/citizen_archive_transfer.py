@@ -319,7 +319,7 @@ class CitizenArchiveTransfer(models.Model):
                 if transfers.filtered(lambda t: t.state == "failed")
                 else "info",
                 "message": message,
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
