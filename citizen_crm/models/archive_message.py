@@ -52,6 +52,7 @@ PARTY_TYPES = {
     "EA": "Avsender",
     "EM": "Mottaker",
     "IA": "Intern avsender",
+    "IM": "Intern mottaker",
 }
 DOCUMENT_ROLES = {"H": "Hoveddokument", "V": "Vedlegg"}
 FORMATS = {"application/pdf": "PDF"}

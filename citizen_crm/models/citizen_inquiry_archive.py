@@ -275,15 +275,19 @@ class CitizenInquiryArchive(models.AbstractModel):
             if message and entry_type == "U"
             else self.user_id
         )
+        # The unit and case officer: the internal sender of what goes out,
+        # the internal recipient of what comes in.
         internal = {
-            "type": "IA",
+            "type": "IM" if entry_type == "I" else "IA",
             "name": officer_user.name or self.queue_id.name,
             "unit": self._citizen_archive_unit(),
             "officer": self._citizen_archive_officer(officer_user),
         }
         parties = []
-        if entry_type == "I" and citizen:
-            parties.append(dict(citizen, type="EA"))
+        if entry_type == "I":
+            if citizen:
+                parties.append(dict(citizen, type="EA"))
+            parties.append(internal)
         elif entry_type == "U":
             if citizen:
                 parties.append(dict(citizen, type="EM"))

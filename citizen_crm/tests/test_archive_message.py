@@ -75,11 +75,18 @@ class TestArchiveMessage(CitizenArchiveCommon):
             self.xpath(
                 entry, "a:korrespondansepart/a:korrespondanseparttype/m:kode/text()"
             ),
-            ["EA"],
+            ["EA", "IM"],
         )
         self.assertEqual(
             self.xpath(entry, "a:korrespondansepart/a:korrespondansepartNavn/text()"),
-            ["Ola Åpen"],
+            ["Ola Åpen", self.caseworker.name],
+        )
+        self.assertEqual(
+            self.xpath(
+                entry,
+                "a:korrespondansepart/a:administrativEnhet/m:identifikator/text()",
+            ),
+            ["BYGG"],
         )
         self.assertEqual(
             self.xpath(entry, "a:korrespondansepart/a:postadresse/text()"),
@@ -159,7 +166,7 @@ class TestArchiveMessage(CitizenArchiveCommon):
         xml, _files = self.package(entry)
         self.assertEqual(
             self.xpath(xml, "//a:korrespondansepart/a:korrespondansepartNavn/text()"),
-            ["Per Lukket"],
+            ["Per Lukket", self.caseworker.name],
         )
         self.assertFalse(self.xpath(xml, "//a:korrespondansepart/a:postadresse"))
 
@@ -180,7 +187,9 @@ class TestArchiveMessage(CitizenArchiveCommon):
         self.assertEqual(self.xpath(xml, "//a:part/a:partNavn/text()"), [SCREENED])
         self.assertEqual(self.xpath(xml, "//a:part/a:erSkjermet/text()"), ["true"])
         xml, _files = self.package(self.entries(transfers)["I"])
-        (party,) = self.xpath(xml, "//a:korrespondansepart")
+        (party,) = self.xpath(
+            xml, "//a:korrespondansepart[a:korrespondanseparttype/m:kode='EA']"
+        )
         self.assertEqual(
             self.xpath(party, "a:korrespondansepartNavn/text()"), [SCREENED]
         )
@@ -296,7 +305,7 @@ class TestArchiveMessage(CitizenArchiveCommon):
             self.xpath(
                 xml, "//a:korrespondansepart/a:korrespondanseparttype/m:kode/text()"
             ),
-            ["EA"],
+            ["EA", "IM"],
         )
         self.assertIn(b"%PDF-1.4 scanned letter", files.values())
         self.assertEqual(
