@@ -310,6 +310,26 @@ class CitizenInquiryArchive(models.AbstractModel):
         }
         return entry, files
 
+    def _citizen_archive_forget_packages(self):
+        """Anonymisation: the copies of the documents kept on the transfers
+        go, as the inquiry's own do (the archive keeps its record); what was
+        sent, when, and the registry numbers stay. A package not receipted
+        will not be sent any more."""
+        # sudo: anonymisation removes data whoever runs it (the privacy
+        # officer, the scheduler), as the rest of _citizen_anonymise does.
+        for transfer in self.sudo().archive_transfer_ids:
+            vals = {"package": False, "name": transfer.inquiry_id.number}
+            if transfer.state != "receipted":
+                vals.update(
+                    state="failed",
+                    rejected=True,
+                    error=self.env._(
+                        "The inquiry was anonymised before the archive receipted "
+                        "this document."
+                    ),
+                )
+            transfer.write(vals)
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------

@@ -315,6 +315,7 @@ class CitizenInquiryPrivacy(models.AbstractModel):
                     ]
                 ).unlink()
                 messages.attachment_ids.unlink()
+                inquiry._citizen_archive_forget_packages()
             if partner:
                 inquiry.message_unsubscribe(partner_ids=partner.ids)
         self.env["citizen.audit.log"]._citizen_log(

@@ -166,6 +166,32 @@ class TestArchiveTransfer(CitizenArchiveCommon):
         )
         self.assertEqual(other.state, "waiting")
 
+    def test_anonymisation_removes_the_packages(self):
+        """An inquiry without a case (no archive duty on our copy) loses its
+        personal data: the packages kept on its transfers too."""
+        inquiry = self._archive_inquiry(self.plain, "Søknad fra Ola Åpen")
+        inquiry.case_id = False
+        self.send(inquiry)
+        transfers = inquiry.archive_transfer_ids
+        self.assertTrue(transfers)
+        self.assertTrue(all(transfers.mapped("package")))
+        self.receipt(transfers[0], entry=(2026, 9, 1))
+        self.poll()
+        inquiry._citizen_anonymise()
+        self.assertFalse(any(transfers.mapped("package")))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [
+                    ("res_model", "=", transfers._name),
+                    ("res_id", "in", transfers.ids),
+                    ("res_field", "=", "package"),
+                ]
+            )
+        )
+        self.assertNotIn("Ola", " ".join(transfers.mapped("name")))
+        self.assertEqual(transfers[0].registry_number, "2026/9-1", "numbers stay")
+        self.assertEqual(transfers[1].state, "failed", "nothing left to send")
+
     def test_unreadable_receipt_is_set_aside(self):
         self.send()
         folder = self.folder_transfer()
