@@ -1,5 +1,14 @@
 from odoo import fields, models
 
+from .citizen_archive_transfer import (
+    DEFAULT_ARCHIVE_PART,
+    PARAM_ARCHIVE_PART,
+    PARAM_INBOX,
+    PARAM_INQUIRY_RECORD,
+    PARAM_OUTBOX,
+    PARAM_TRANSPORT,
+    TRANSPORTS,
+)
 from .citizen_audit_log import LOG_IDENTITY_SEARCHES
 from .citizen_inquiry_mail import DEFAULT_ANSWER_DAYS
 from .citizen_mail_dead_letter import DEFAULT_MAX_SIZE_MB, DEFAULT_TIME_BUDGET_S
@@ -169,6 +178,44 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_REFRESH_DAYS,
         help="The daily jobs refresh the citizens who had an inquiry in this many "
         "last days.",
+    )
+
+    # ------------------------------------------------------------
+    # Archive hand-over (Fiks Arkiv)
+    # ------------------------------------------------------------
+
+    citizen_archive_transport = fields.Selection(
+        TRANSPORTS,
+        string="Archive transport",
+        config_parameter=PARAM_TRANSPORT,
+        default="folder",
+        help="How packages reach the archive. Folder: written to the outbox "
+        "folder, receipts read from the inbox folder.",
+    )
+    citizen_archive_outbox = fields.Char(
+        string="Archive outbox folder",
+        config_parameter=PARAM_OUTBOX,
+        help="Folder the packages are written to (one <package id>.zip each), "
+        "on this server.",
+    )
+    citizen_archive_inbox = fields.Char(
+        string="Archive receipt folder",
+        config_parameter=PARAM_INBOX,
+        help="Folder the archive writes its receipts to (<package id>.xml).",
+    )
+    citizen_archive_inquiry_record = fields.Boolean(
+        string="Archive the inquiry's own record",
+        config_parameter=PARAM_INQUIRY_RECORD,
+        help="Hand over each inquiry's own record (channel, subject, "
+        "description, resolution) as an internal registry entry (X), beside "
+        "its mail and letters.",
+    )
+    citizen_archive_part = fields.Char(
+        string="Archive part for inquiries without a case",
+        config_parameter=PARAM_ARCHIVE_PART,
+        default=DEFAULT_ARCHIVE_PART,
+        help="The archive part (arkivdel) the registry entries of an inquiry "
+        "without a case are filed in.",
     )
 
     # ------------------------------------------------------------
