@@ -16,6 +16,11 @@ from .citizen_inquiry_privacy import SCREENED, screen_title
 DOCUMENT_MESSAGE_TYPES = ("email", "comment", "email_outgoing", "notification")
 
 
+# The screening of a protected citizen's documents.
+PROTECTED_SCREENING_BASIS = "citizen_crm.screening_basis_offl13_fvl13_1"
+PROTECTED_SCREENING_HJEMMEL = "offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+
+
 class CitizenInquiryArchive(models.AbstractModel):
     """Registry entries of an inquiry for the archive: the citizen's mail and
     letters (incoming, I), the replies sent (outgoing, U) and, where the
@@ -109,11 +114,24 @@ class CitizenInquiryArchive(models.AbstractModel):
         return title, public
 
     def _citizen_archive_screening(self):
-        """The skjerming of ``self``'s documents: its screening basis."""
+        """The skjerming of ``self``'s documents: its screening basis. The
+        documents of a citizen under address protection are screened even
+        when the inquiry is not confidential: their mail and letters may
+        name where the citizen lives (offentleglova § 13 with forvaltnings-
+        loven § 13, personal circumstances)."""
         self.ensure_one()
-        if not self.is_confidential:
+        if self.is_confidential:
+            basis = self.screening_basis_id
+        elif self.partner_id._citizen_is_protected():
+            basis = self.env.ref(PROTECTED_SCREENING_BASIS, raise_if_not_found=False)
+            if not basis:
+                return {
+                    "code": "UO",
+                    "description": None,
+                    "basis": PROTECTED_SCREENING_HJEMMEL,
+                }
+        else:
             return None
-        basis = self.screening_basis_id
         return {
             "code": basis.archive_access_code or "UO",
             "description": basis.name,

@@ -198,6 +198,30 @@ class TestArchiveMessage(CitizenArchiveCommon):
             self.xpath(party, "a:postadresse | a:personid | a:epostadresse")
         )
 
+    def test_protected_citizens_documents_are_screened(self):
+        """Not confidential, but the citizen's address is protected: each
+        registry entry is screened (their letters may say where they live)."""
+        for partner in (self.protected, self.confidential_citizen):
+            inquiry = self._archive_inquiry(partner, "Spørsmål om renovasjon")
+            self.assertFalse(inquiry.is_confidential)
+            entries = self.hand_over(inquiries=inquiry).filtered(
+                lambda t: t.kind != "folder"
+            )
+            self.assertTrue(entries)
+            for transfer in entries:
+                xml, _files = self.package(transfer)
+                self.assertEqual(
+                    self.xpath(
+                        xml, "//a:registrering/a:skjerming/a:skjermingshjemmel/text()"
+                    ),
+                    ["offl. § 13 jf. fvl. § 13 første ledd nr. 1"],
+                    partner.name,
+                )
+        inquiry = self._archive_inquiry(self.plain, "Spørsmål om renovasjon")
+        for transfer in self.hand_over(inquiries=inquiry):
+            xml, _files = self.package(transfer)
+            self.assertFalse(self.xpath(xml, "//a:registrering/a:skjerming"))
+
     def test_confidential_inquiry_is_screened_with_its_basis(self):
         basis = self.env.ref("citizen_crm.screening_basis_offl13_hpl21")
         basis.archive_access_code = "13"
