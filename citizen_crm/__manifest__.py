@@ -17,6 +17,7 @@
         "security/citizen_crm_security.xml",
         "security/citizen_mail_dead_letter_security.xml",
         "security/citizen_privacy_security.xml",
+        "security/citizen_archive_security.xml",
         # Data, in the municipality's languages
         "data/res_lang_data.xml",
         "data/citizen_channel_data.xml",
@@ -28,11 +29,14 @@
         "data/ir_cron_data.xml",
         "data/citizen_screening_basis_data.xml",
         "data/ir_cron_privacy_data.xml",
+        "data/ir_cron_archive_data.xml",
         "data/mail_template_data.xml",
+        "data/ir_cron_registers_data.xml",
         # Reports (PDF reports and the deadline report's views)
         "report/citizen_gdpr_access_report.xml",
         "report/citizen_record_of_processing_report.xml",
         "report/citizen_inquiry_deadline_report_views.xml",
+        "report/citizen_archive_reports.xml",
         # Wizards
         "wizards/citizen_inquiry_close_views.xml",
         "wizards/citizen_inquiry_forward_views.xml",
@@ -64,6 +68,8 @@
         "views/citizen_inquiry_privacy_views.xml",
         "views/citizen_service_privacy_views.xml",
         "views/res_partner_privacy_views.xml",
+        "views/citizen_register_import_views.xml",
+        "views/citizen_archive_transfer_views.xml",
         "views/res_config_settings_views.xml",
         # Menus, after the actions they open
         "views/citizen_crm_menus.xml",

@@ -22,6 +22,8 @@ from . import citizen_inquiry_mail
 from . import citizen_inquiry_portal
 from . import citizen_inquiry_counter
 from . import citizen_inquiry_gdpr
+from . import citizen_archive_transfer
+from . import citizen_inquiry_archive
 from . import citizen_inquiry
 from . import citizen_routing_rule
 from . import res_lang
@@ -38,8 +40,12 @@ from . import citizen_screening_basis
 from . import res_partner_protection
 from . import res_partner_gdpr
 from . import res_partner_picker
+from . import citizen_register_client
+from . import res_partner_registers
+from . import citizen_register_import
 from . import citizen_service_privacy
 from . import citizen_case_privacy
+from . import citizen_case_archive
 from . import citizen_gdpr_request
 from . import res_company_privacy
 from . import mail_alias

@@ -18,10 +18,12 @@ class CitizenCase(models.Model):
 
     name = fields.Char(
         string="Case Number",
-        required=True,
         index=True,
         tracking=True,
-        help="Case number in the archive system, e.g. 2026/1234.",
+        copy=False,
+        help="Case number in the archive system, e.g. 2026/1234. A case opened "
+        "here before the archive knows it has none until the archive's receipt "
+        "brings it (Send to archive).",
     )
     title = fields.Char(required=True, tracking=True)
     partner_id = fields.Many2one(
@@ -41,8 +43,8 @@ class CitizenCase(models.Model):
 
     @api.constrains("name")
     def _check_case_number(self):
-        for case in self:
-            if not CASE_NUMBER_RE.match(case.name or ""):
+        for case in self.filtered("name"):
+            if not CASE_NUMBER_RE.match(case.name):
                 raise ValidationError(
                     self.env._(
                         "The case number %(number)s is not of the form YYYY/NNNN "
@@ -54,7 +56,13 @@ class CitizenCase(models.Model):
     @api.depends("name", "title")
     def _compute_display_name(self):
         for case in self:
-            case.display_name = f"{case.name} {case.title}" if case.title else case.name
+            number = case._citizen_case_number_label()
+            case.display_name = f"{number} {case.title}" if case.title else number
+
+    def _citizen_case_number_label(self):
+        """The case number, or a word saying the archive has yet to give it."""
+        self.ensure_one()
+        return self.name or self.env._("(awaiting archive number)")
 
     def _compute_inquiry_count(self):
         counts = dict(

@@ -53,4 +53,5 @@ class CitizenCase(models.Model):
         # public title, to its handlers too, as a confidential inquiry does.
         super()._compute_display_name()
         for case in self.filtered("is_confidential"):
-            case.display_name = f"{case.name} {case.public_title or ''}".strip()
+            number = case._citizen_case_number_label()
+            case.display_name = f"{number} {case.public_title or ''}".strip()

@@ -5,6 +5,7 @@ from odoo.fields import Domain
 # The models this file's classes inherit, defined before them whatever the
 # order of models/__init__.py.
 from . import (  # noqa: F401
+    citizen_inquiry_archive,
     citizen_inquiry_counter,
     citizen_inquiry_deadlines,
     citizen_inquiry_gdpr,
@@ -65,6 +66,7 @@ class CitizenInquiry(models.Model):
         "citizen.inquiry.portal",
         "citizen.inquiry.counter",
         "citizen.inquiry.gdpr",
+        "citizen.inquiry.archive",
     ]
     _order = "priority desc, date_received desc, id desc"
     _rec_names_search = ["number", "name"]

@@ -409,6 +409,8 @@ class CitizenInquiryMail(models.AbstractModel):
         a protected citizen's, not linked) stays out of the chatter."""
         self.ensure_one()
         reason = self._citizen_mail_automated_reason(msg_dict)
+        if not reason and self.partner_id._citizen_no_automatic_mail():
+            reason = "the citizen is registered as deceased"
         if self.date_acknowledged or reason:
             if reason:
                 _logger.info(

@@ -278,7 +278,7 @@ class CitizenInquiryPrivacy(models.AbstractModel):
                     "Contact data removed. The description, messages and attachments "
                     "are kept: they belong to archive case %(case)s, which the archive "
                     "law requires to keep (arkivlova).",
-                    case=inquiry.case_id.name,
+                    case=inquiry.case_id._citizen_case_number_label(),
                 )
             else:
                 vals["description"] = False
@@ -315,6 +315,7 @@ class CitizenInquiryPrivacy(models.AbstractModel):
                     ]
                 ).unlink()
                 messages.attachment_ids.unlink()
+                inquiry._citizen_archive_forget_packages()
             if partner:
                 inquiry.message_unsubscribe(partner_ids=partner.ids)
         self.env["citizen.audit.log"]._citizen_log(

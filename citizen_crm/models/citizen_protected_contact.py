@@ -19,6 +19,10 @@ PROTECTED_CONTACT_FIELDS = (
     "phone",
     "email",
     "parent_id",
+    # The contact data the contact register (KRR) holds for the citizen
+    # (res_partner_registers.py).
+    "krr_email",
+    "krr_mobile",
 )
 
 
@@ -52,6 +56,8 @@ class CitizenProtectedContact(models.Model):
     parent_id = fields.Many2one(
         "res.partner", string="Related Company", ondelete="set null"
     )
+    krr_email = fields.Char(string="KRR E-mail")
+    krr_mobile = fields.Char(string="KRR Mobile")
     child_ids = fields.Many2many(
         "res.partner",
         "citizen_protected_contact_child_rel",

@@ -19,6 +19,12 @@ class CitizenScreeningBasis(models.Model):
         help="The reference written in the archive, e.g. "
         "'offl. § 13 jf. fvl. § 13 første ledd nr. 1'.",
     )
+    archive_access_code = fields.Char(
+        string="Archive Access Code",
+        default="UO",
+        help="The access restriction code (tilgangsrestriksjon) written with "
+        "this basis in the archive, e.g. UO (unntatt offentlighet) or 13.",
+    )
     description = fields.Text(translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)

@@ -1,8 +1,32 @@
 from odoo import fields, models
 
+from .citizen_archive_transfer import (
+    DEFAULT_ARCHIVE_PART,
+    PARAM_ARCHIVE_PART,
+    PARAM_INBOX,
+    PARAM_INQUIRY_RECORD,
+    PARAM_OUTBOX,
+    PARAM_TRANSPORT,
+    TRANSPORTS,
+)
 from .citizen_audit_log import LOG_IDENTITY_SEARCHES
 from .citizen_inquiry_mail import DEFAULT_ANSWER_DAYS
 from .citizen_mail_dead_letter import DEFAULT_MAX_SIZE_MB, DEFAULT_TIME_BUDGET_S
+from .citizen_register_client import (
+    CLIENT_ID_PARAM,
+    DEFAULT_FREG_SCOPE,
+    DEFAULT_KRR_SCOPE,
+    DEFAULT_REFRESH_DAYS,
+    DEFAULT_TOKEN_URL,
+    FREG_SCOPE_PARAM,
+    FREG_URL_PARAM,
+    KEY_ID_PARAM,
+    KRR_SCOPE_PARAM,
+    KRR_URL_PARAM,
+    PRIVATE_KEY_PARAM,
+    REFRESH_DAYS_PARAM,
+    TOKEN_URL_PARAM,
+)
 from .mail_thread_gateway import (
     AUTH_SERVERS_PARAM,
     DEFAULT_SENDER_POLICY,
@@ -102,6 +126,96 @@ class ResConfigSettings(models.TransientModel):
         help="Write every search by a full identity number to the audit trail, "
         "with the user, the time and the address, also when it finds nobody. "
         "Each search then also writes, which makes it about 1 ms slower.",
+    )
+
+    # ------------------------------------------------------------
+    # National registers (Maskinporten, Folkeregisteret, KRR)
+    # ------------------------------------------------------------
+
+    citizen_maskinporten_token_url = fields.Char(
+        string="Maskinporten token URL",
+        config_parameter=TOKEN_URL_PARAM,
+        default=DEFAULT_TOKEN_URL,
+    )
+    citizen_maskinporten_client_id = fields.Char(
+        string="Maskinporten client id", config_parameter=CLIENT_ID_PARAM
+    )
+    citizen_maskinporten_key_id = fields.Char(
+        string="Key id (kid)",
+        config_parameter=KEY_ID_PARAM,
+        help="The id Maskinporten knows the organisation's public key by.",
+    )
+    # System parameters are readable by administrators only (ir.config_parameter).
+    citizen_maskinporten_private_key = fields.Char(
+        string="Private key (PEM)",
+        config_parameter=PRIVATE_KEY_PARAM,
+        groups="base.group_system",
+        help="The RSA private key the JWT grants are signed with, in PEM.",
+    )
+    citizen_folkeregister_url = fields.Char(
+        string="Folkeregister API",
+        config_parameter=FREG_URL_PARAM,
+        help="The base URL of the rights package, e.g. "
+        "https://folkeregisteret.api.skatteetaten.no/folkeregisteret/"
+        "offentlig-med-hjemmel. Empty: no refresh from the API.",
+    )
+    citizen_folkeregister_scope = fields.Char(
+        string="Folkeregister scope",
+        config_parameter=FREG_SCOPE_PARAM,
+        default=DEFAULT_FREG_SCOPE,
+    )
+    citizen_krr_url = fields.Char(
+        string="KRR lookup API",
+        config_parameter=KRR_URL_PARAM,
+        help="e.g. https://krr.digdir.no/rest/v1/personer. Empty: no KRR lookups.",
+    )
+    citizen_krr_scope = fields.Char(
+        string="KRR scope", config_parameter=KRR_SCOPE_PARAM, default=DEFAULT_KRR_SCOPE
+    )
+    citizen_register_refresh_days = fields.Integer(
+        string="Refresh window (days)",
+        config_parameter=REFRESH_DAYS_PARAM,
+        default=DEFAULT_REFRESH_DAYS,
+        help="The daily jobs refresh the citizens who had an inquiry in this many "
+        "last days.",
+    )
+
+    # ------------------------------------------------------------
+    # Archive hand-over (Fiks Arkiv)
+    # ------------------------------------------------------------
+
+    citizen_archive_transport = fields.Selection(
+        TRANSPORTS,
+        string="Archive transport",
+        config_parameter=PARAM_TRANSPORT,
+        default="folder",
+        help="How packages reach the archive. Folder: written to the outbox "
+        "folder, receipts read from the inbox folder.",
+    )
+    citizen_archive_outbox = fields.Char(
+        string="Archive outbox folder",
+        config_parameter=PARAM_OUTBOX,
+        help="Folder the packages are written to (one <package id>.zip each), "
+        "on this server.",
+    )
+    citizen_archive_inbox = fields.Char(
+        string="Archive receipt folder",
+        config_parameter=PARAM_INBOX,
+        help="Folder the archive writes its receipts to (<package id>.xml).",
+    )
+    citizen_archive_inquiry_record = fields.Boolean(
+        string="Archive the inquiry's own record",
+        config_parameter=PARAM_INQUIRY_RECORD,
+        help="Hand over each inquiry's own record (channel, subject, "
+        "description, resolution) as an internal registry entry (X), beside "
+        "its mail and letters.",
+    )
+    citizen_archive_part = fields.Char(
+        string="Archive part for inquiries without a case",
+        config_parameter=PARAM_ARCHIVE_PART,
+        default=DEFAULT_ARCHIVE_PART,
+        help="The archive part (arkivdel) the registry entries of an inquiry "
+        "without a case are filed in.",
     )
 
     # ------------------------------------------------------------

@@ -27,22 +27,30 @@ notified by e-mail, routing a working calendar). Everything is created once
 per test class; each test runs in a savepoint.
 """
 
+import base64
 import datetime
 import email.policy
+import io
 import json
 import re
+import shutil
+import tempfile
 import time
+import unittest
+import zipfile
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from random import randint
 
+from lxml import etree
 from pytz import timezone, utc
 
 from odoo import Command, fields
 from odoo.addons.mail.tests.common import MailCase, MailCommon
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
+from ..models import archive_message
 from ..models import national_id as nid
 
 # The context keys mail's own tests create fixtures with (mail_new_test_user,
@@ -983,3 +991,150 @@ class CitizenPortalCommon(CitizenCrmCommon, HttpCase):
             ids.append(attachment["id"])
             tokens.append(attachment["ownership_token"])
         return ids, tokens
+
+
+class CitizenArchiveCommon(CitizenPrivacyCommon):
+    """The archive hand-over (Fiks Arkiv): folders for the packages and the
+    receipts, a case with a citizen's mail, a reply and a letter, and helpers
+    that open a transfer's package and validate every message against the
+    official schemas. Skipped, naming the folder, when the schemas are absent."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if archive_message.schema("opprett") is None:
+            raise unittest.SkipTest(
+                f"The Fiks Arkiv V1 schemas are not in {archive_message.schema_dir()} "
+                f"(set {archive_message.SCHEMA_ENV} to their folder)."
+            )
+        cls.los_theme = cls.env["citizen.los.theme"].create(
+            {"name": "Byggesak", "uri": "http://psi.norge.no/los/tema/byggesak"}
+        )
+        cls.service = cls.env["citizen.service"].create(
+            {"name": "Byggesøknad", "los_theme_id": cls.los_theme.id}
+        )
+        cls.back_office = cls.env["citizen.queue"].create(
+            {"name": "Byggesak", "code": "BYGG", "member_ids": [(4, cls.caseworker.id)]}
+        )
+        cls.case = cls.env["citizen.case"].create(
+            {"title": "Garasje i Storgata 1", "partner_id": cls.plain.id}
+        )
+        cls.inquiry = cls._archive_inquiry(cls.plain, "Søknad om garasje")
+
+    @classmethod
+    def _archive_inquiry(cls, partner, subject, case=None, **vals):
+        """An inquiry of ``case`` (the class's case by default) in the back
+        office with the citizen's e-mail, a reply sent by the caseworker and a
+        letter handed in with an attachment."""
+        inquiry = cls.env["citizen.inquiry"].create(
+            {
+                "partner_id": partner.id,
+                "name": subject,
+                "service_id": cls.service.id,
+                "queue_id": cls.back_office.id,
+                "user_id": cls.caseworker.id,
+                "case_id": (case or cls.case).id,
+                **vals,
+            }
+        )
+        inquiry.message_post(
+            body="<p>Jeg søker om å bygge en garasje.</p>",
+            subject=subject,
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+            author_id=partner.id,
+            attachment_ids=[],
+            attachments=[("tegning.png", b"\x89PNG fake drawing")],
+        )
+        inquiry.with_user(cls.caseworker).message_post(
+            body="<p>Vi har mottatt søknaden.</p>",
+            subject=f"Re: {subject}",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        inquiry.with_user(cls.caseworker).message_post(
+            body="<p>Internal note: not a document.</p>",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return inquiry
+
+    def setUp(self):
+        """Empty folders for each test: the archive's outbox and inbox."""
+        super().setUp()
+        folder = Path(tempfile.mkdtemp(prefix="citizen_archive_"))
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        self.outbox = folder / "ut"
+        self.inbox = folder / "kvittering"
+        self.outbox.mkdir()
+        self.inbox.mkdir()
+        self.set_param("citizen_crm.archive_outbox", str(self.outbox))
+        self.set_param("citizen_crm.archive_inbox", str(self.inbox))
+
+    def package(self, transfer):
+        """(the arkivmelding as an element, validated against the schema,
+        {file name: content}) of ``transfer``'s package."""
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(transfer.package))) as zipped:
+            files = {name: zipped.read(name) for name in zipped.namelist()}
+        message = files.pop(archive_message.MESSAGE_FILE)
+        self.assertTrue(archive_message.validate(message, "opprett"))
+        return etree.fromstring(message), files
+
+    def xpath(self, element, path):
+        return element.xpath(
+            path,
+            namespaces={"a": archive_message.NS_OPPRETT, "m": archive_message.NS_MDK},
+        )
+
+    def receipt(self, transfer, folder=None, entry=None, error=None):
+        """A receipt as the archive writes it to the inbox, valid against the
+        kvittering schema: the case folder's numbers (year, sequence), the
+        registry entry's (year, sequence, number), or a rejection message."""
+        K = archive_message.NS_KVITTERING
+        M = archive_message.NS_MDK
+        F = archive_message.NS_FEIL
+        xsi = archive_message.NS_XSI
+        root = etree.Element(
+            f"{{{K}}}arkivmeldingKvittering", nsmap={None: K, "n5mdk": M, "xsi": xsi}
+        )
+
+        def sub(parent, name, text=None, ns=K):
+            node = etree.SubElement(parent, f"{{{ns}}}{name}")
+            if text is not None:
+                node.text = str(text)
+            return node
+
+        def key(parent):
+            node = sub(parent, "referanseEksternNoekkel")
+            sub(node, "fagsystem", "citizen_crm", ns=M)
+            sub(node, "noekkel", transfer.key, ns=M)
+
+        if error and transfer.kind == "folder":
+            failed = sub(root, "mappeFeilet")
+            sub(failed, "feilId", "F-1", ns=F)
+            sub(failed, "feilmelding", error, ns=F)
+        elif error:
+            failed = sub(root, "registreringFeilet")
+            sub(failed, "feilId", "F-2", ns=F)
+            sub(failed, "feilmelding", error, ns=F)
+        elif folder:
+            node = sub(root, "mappeKvittering")
+            node.set(f"{{{xsi}}}type", "saksmappeKvittering")
+            sub(node, "systemID", "0b0f0a9e-8a36-4f3c-9d4e-3a1f6a2b7c11")
+            key(node)
+            sub(node, "opprettetEllerEksisterende", "Opprettet")
+            sub(node, "saksaar", folder[0])
+            sub(node, "sakssekvensnummer", folder[1])
+        else:
+            node = sub(root, "registreringKvittering")
+            node.set(f"{{{xsi}}}type", "journalpostKvittering")
+            sub(node, "systemID", "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f")
+            key(node)
+            sub(node, "opprettetEllerEksisterende", "Opprettet")
+            sub(node, "journalaar", entry[0])
+            sub(node, "journalsekvensnummer", entry[1])
+            sub(node, "journalpostnummer", entry[2])
+        content = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        self.assertTrue(archive_message.validate(content, "kvittering"))
+        (self.inbox / f"{transfer.message_uuid}.xml").write_bytes(content)
+        return content

@@ -27,6 +27,7 @@ CONCERNS = {
     "citizen.inquiry.portal",
     "citizen.inquiry.counter",
     "citizen.inquiry.gdpr",
+    "citizen.inquiry.archive",
 }
 # The entry points the issue names, and those every concern reaches.
 ENTRY_POINTS = {

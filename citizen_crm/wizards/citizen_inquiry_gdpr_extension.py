@@ -36,7 +36,9 @@ class CitizenInquiryGdprExtension(models.TransientModel):
     def _compute_notify_citizen(self):
         for wizard in self:
             partner = wizard.inquiry_id.partner_id
-            wizard.notify_citizen = bool(partner.email and not partner.krr_reserved)
+            wizard.notify_citizen = bool(
+                partner.email and not partner._citizen_letters_only()
+            )
 
     def action_confirm(self):
         self.ensure_one()

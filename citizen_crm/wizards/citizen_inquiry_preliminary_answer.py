@@ -37,8 +37,8 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
         compute="_compute_by_letter",
         store=True,
         readonly=False,
-        help="The citizen has reserved against digital contact or has no e-mail: "
-        "the text is logged to be printed and sent by post.",
+        help="The citizen has reserved against digital contact, is deceased or "
+        "has no e-mail: the text is logged to be printed and sent by post.",
     )
 
     @api.depends("inquiry_id")
@@ -52,7 +52,7 @@ class CitizenInquiryPreliminaryAnswer(models.TransientModel):
         for wizard in self:
             inquiry = wizard.inquiry_id
             wizard.by_letter = bool(
-                inquiry.partner_id.krr_reserved
+                inquiry.partner_id._citizen_letters_only()
                 or not (inquiry.partner_id.email or inquiry.partner_email)
             )
 
