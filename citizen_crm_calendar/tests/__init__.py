@@ -1,1 +1,1 @@
-from . import test_appointment, test_performance
+from . import test_appointment, test_i18n, test_performance

@@ -123,6 +123,10 @@ class TestAppointment(CitizenCalendarCommon, MailCase):
         )
         self.assertIn("No e-mail invitation", self.inquiry_front.message_ids[0].body)
 
+    def test_deceased_citizen_gets_no_invitation(self):
+        self.citizen_ola.citizen_register_status = "doed"
+        self.assertIn("deceased", self._wizard().invitation_note)
+
     def test_reserved_citizen_is_written_to(self):
         self.citizen_ola.krr_reserved = True
         self.assertIn(
