@@ -122,6 +122,8 @@ class TestAppointment(CitizenCalendarCommon, MailCase):
             self.env.ref("citizen_crm_calendar.alarm_mail_1_day"), event.alarm_ids
         )
         self.assertIn("No e-mail invitation", self.inquiry_front.message_ids[0].body)
+        # other employees see only that the caseworker is busy
+        self.assertEqual(event.privacy, "private")
 
     def test_deceased_citizen_gets_no_invitation(self):
         self.citizen_ola.citizen_register_status = "doed"
@@ -158,6 +160,19 @@ class TestAppointment(CitizenCalendarCommon, MailCase):
         )
         with self.assertRaisesRegex(UserError, "just taken"):
             slot.action_book()
+
+    def test_a_forged_time_books_nobody_outside_the_queue(self):
+        wizard = self._wizard()
+        wizard.action_find_slots()
+        slot = wizard.slot_ids[0]
+        slot.user_id = self.user_supervisor  # not a member of the building queue
+        with self.assertRaisesRegex(UserError, "free times found"):
+            slot.action_book()
+        self.assertFalse(
+            self.env["calendar.event"].search(
+                [("citizen_inquiry_id", "=", self.inquiry_front.id)]
+            )
+        )
 
     def test_only_who_works_on_the_inquiry_books(self):
         with self.assertRaises(AccessError):

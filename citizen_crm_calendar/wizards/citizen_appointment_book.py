@@ -247,6 +247,14 @@ class CitizenAppointmentBook(models.TransientModel):
         inquiry = self.inquiry_id
         inquiry.check_access("write")
         partner = inquiry.partner_id
+        # Only a member of the queue is booked (the slot is a record the
+        # user could have written themselves).
+        if slot.user_id not in self.queue_id.member_ids or slot.stop <= slot.start:
+            raise UserError(
+                self.env._(
+                    "Choose one of the free times found for the queue's members."
+                )
+            )
         # The slot may have been taken since it was offered.
         if any(
             b[0] < slot.stop and b[1] > slot.start
@@ -262,8 +270,15 @@ class CitizenAppointmentBook(models.TransientModel):
         if not reason:
             alarms |= self.env.ref("citizen_crm_calendar.alarm_mail_1_day")
         title = inquiry._citizen_public_title()
+        # sudo: a private event (confidential inquiry, protected citizen) in
+        # another staff member's calendar is theirs alone, and Calendar lets
+        # no one else finish creating it. The booker may write the inquiry
+        # (checked above) and books a free time of a member of the queue
+        # they chose; the event holds the inquiry's public title only. The
+        # booker stays its author (sudo keeps the uid).
         event = (
             self.env["calendar.event"]
+            .sudo()
             .with_context(no_mail_to_attendees=bool(reason))
             .create(
                 {
@@ -280,7 +295,12 @@ class CitizenAppointmentBook(models.TransientModel):
                     ],
                     "location": self.queue_id.appointment_location or False,
                     "alarm_ids": [Command.set(alarms.ids)],
-                    "privacy": "private" if inquiry.is_confidential else "public",
+                    # Others see only "busy": the subject of a confidential
+                    # inquiry, or that a protected citizen comes at this
+                    # time and place, is not theirs to read.
+                    "privacy": "private"
+                    if inquiry.is_confidential or partner._citizen_is_protected()
+                    else "public",
                     "res_model_id": self.env["ir.model"]._get_id("citizen.inquiry"),
                     "res_id": inquiry.id,
                     "citizen_inquiry_id": inquiry.id,
