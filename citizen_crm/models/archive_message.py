@@ -67,13 +67,13 @@ _SCHEMAS = {}
 
 def schema_dir():
     """The folder of the Fiks Arkiv V1 schemas: CITIZEN_CRM_FIKS_ARKIV_SCHEMAS,
-    else ``shared/standards/fiks-arkiv-v1`` beside the repository (the parent
-    of the repository root)."""
+    else the addon's own copy (data/fiks_arkiv_v1: KS's schemas, unchanged,
+    with their MIT license), so that every package is validated wherever the
+    addon runs."""
     configured = os.environ.get(SCHEMA_ENV)
     if configured:
         return Path(configured)
-    repo_root = Path(__file__).resolve().parents[2]
-    return repo_root.parent / "shared" / "standards" / "fiks-arkiv-v1"
+    return Path(__file__).resolve().parents[1] / "data" / "fiks_arkiv_v1"
 
 
 def schema(kind):
