@@ -31,6 +31,24 @@ class NorwegianPoChecks:
         cls.po_file = f"{cls.MODULE}/i18n/{cls.LANGUAGE}.po"
         cls.po = polib.pofile(file_path(cls.po_file))
 
+    def _language_env(self):
+        """An environment in the file's language (CODE), with MODULE's terms
+        loaded from its files as Odoo loads them."""
+        self.env["res.lang"]._activate_lang(self.CODE)
+        self.env["ir.module.module"]._load_module_terms(
+            [self.MODULE], [self.CODE], overwrite=True
+        )
+        self.env.invalidate_all()
+        return self.env(context=dict(self.env.context, lang=self.CODE))
+
+    @staticmethod
+    def _form_buttons(env, model):
+        """{button name: its label} of ``model``'s form, in ``env``'s language."""
+        arch = etree.fromstring(
+            env[model].get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        return {node.get("name"): node.get("string") for node in arch.iter("button")}
+
     def test_po_header(self):
         self.assertEqual(self.po.metadata.get("Language"), self.LANGUAGE)
         self.assertEqual(
@@ -78,12 +96,7 @@ class NorwegianPoChecks:
         """Odoo loads the file for the language (i18n/<lang>.po before
         i18n/<lang>_NO.po): records, labels, views and code speak it."""
         expected = self.EXPECTED
-        self.env["res.lang"]._activate_lang(self.CODE)
-        self.env["ir.module.module"]._load_module_terms(
-            ["citizen_crm"], [self.CODE], overwrite=True
-        )
-        self.env.invalidate_all()
-        env = self.env(context=dict(self.env.context, lang=self.CODE))
+        env = self._language_env()
 
         # Record data (model terms).
         self.assertEqual(env.ref("citizen_crm.channel_counter").name, "Oppmøte")
@@ -113,10 +126,7 @@ class NorwegianPoChecks:
         )
 
         # View terms.
-        arch = etree.fromstring(
-            env["citizen.inquiry"].get_views([(False, "form")])["views"]["form"]["arch"]
-        )
-        buttons = {node.get("name"): node.get("string") for node in arch.iter("button")}
+        buttons = self._form_buttons(env, "citizen.inquiry")
         self.assertEqual(buttons["action_open_forward_wizard"], expected["forward"])
         self.assertEqual(buttons["action_open_close_wizard"], "Avslutt")
 

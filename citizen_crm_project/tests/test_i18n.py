@@ -1,5 +1,3 @@
-from lxml import etree
-
 from odoo.addons.citizen_crm.tests.test_i18n import NorwegianPoChecks
 from odoo.tests import TransactionCase, tagged
 
@@ -11,16 +9,8 @@ class ProjectPoChecks(NorwegianPoChecks):
     def test_po_loads(self):
         """Odoo loads the bridge's file: the button, the queue's field and
         the citizen's plain words speak the language."""
-        self.env["res.lang"]._activate_lang(self.CODE)
-        self.env["ir.module.module"]._load_module_terms(
-            [self.MODULE], [self.CODE], overwrite=True
-        )
-        self.env.invalidate_all()
-        env = self.env(context=dict(self.env.context, lang=self.CODE))
-        arch = etree.fromstring(
-            env["citizen.inquiry"].get_views([(False, "form")])["views"]["form"]["arch"]
-        )
-        buttons = {node.get("name"): node.get("string") for node in arch.iter("button")}
+        env = self._language_env()
+        buttons = self._form_buttons(env, "citizen.inquiry")
         self.assertEqual(buttons["action_create_task"], self.EXPECTED["button"])
         self.assertEqual(
             env["citizen.inquiry"]._citizen_task_state_words("1_done"),
